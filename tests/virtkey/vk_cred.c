@@ -1,0 +1,279 @@
+/*
+ * vk_cred.c: authenticatorMakeCredential (0x01), CTAP 2.1 section 6.1,
+ * for non-resident ES256 and EdDSA credentials with "packed" attestation
+ * by the key's attestation key and certificate.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "vk.h"
+
+#define FLAG_UP	0x01
+#define FLAG_UV	0x04
+#define FLAG_AT	0x40
+
+struct mc_req {
+	const uint8_t		*cdh;
+	size_t			 cdh_len;
+	const char		*rpid;
+	size_t			 rpid_len;
+	const cbor_item_t	*excl;
+	size_t			 nexcl;
+	int			 alg;		/* 0: none supported */
+	int			 rk, up, uv;	/* -1: absent */
+	struct vk_pinauth	 pa;
+};
+
+/* The first supported entry of pubKeyCredParams. */
+static int
+pick_alg(const cbor_item_t *list, int *alg)
+{
+	cbor_item_t	**items;
+	const char	 *type;
+	size_t		  type_len;
+	int64_t		  v;
+	int		  r;
+
+	*alg = 0;
+	if (list == NULL)
+		return CTAP2_ERR_MISSING_PARAMETER;
+	if (!cbor_isa_array(list) || !cbor_array_is_definite(list))
+		return CTAP2_ERR_CBOR_UNEXPECTED_TYPE;
+	items = cbor_array_handle(list);
+	for (size_t i = 0; i < cbor_array_size(list); i++) {
+		if (items[i] == NULL || !cbor_isa_map(items[i]))
+			return CTAP2_ERR_CBOR_UNEXPECTED_TYPE;
+		if ((r = vk_cbor_int(vk_cbor_get_str(items[i], "alg"),
+		    &v)) != CTAP2_OK ||
+		    (r = vk_cbor_text(vk_cbor_get_str(items[i], "type"),
+		    &type, &type_len)) != CTAP2_OK)
+			return r;
+		if (*alg == 0 && type_len == 10 &&
+		    memcmp(type, "public-key", 10) == 0 &&
+		    (v == VK_COSE_ES256 || v == VK_COSE_EDDSA))
+			*alg = (int)v;
+	}
+	return CTAP2_OK;
+}
+
+static int
+parse_entities(const cbor_item_t *params, struct mc_req *req)
+{
+	const cbor_item_t	*rp, *user;
+	const uint8_t		*uid;
+	size_t			 uid_len;
+	int			 r;
+
+	if ((rp = vk_cbor_get(params, 2)) == NULL ||
+	    (user = vk_cbor_get(params, 3)) == NULL)
+		return CTAP2_ERR_MISSING_PARAMETER;
+	if (!cbor_isa_map(rp) || !cbor_isa_map(user))
+		return CTAP2_ERR_CBOR_UNEXPECTED_TYPE;
+	if ((r = vk_cbor_text(vk_cbor_get_str(rp, "id"), &req->rpid,
+	    &req->rpid_len)) != CTAP2_OK ||
+	    (r = vk_cbor_bytes(vk_cbor_get_str(user, "id"), &uid,
+	    &uid_len)) != CTAP2_OK)
+		return r;
+	return uid_len > 64 ? CTAP1_ERR_INVALID_LENGTH : CTAP2_OK;
+}
+
+static int
+parse_options(const cbor_item_t *opts, int *rk, int *up, int *uv)
+{
+	int r;
+
+	if (opts != NULL && !cbor_isa_map(opts))
+		return CTAP2_ERR_CBOR_UNEXPECTED_TYPE;
+	if ((r = vk_cbor_option(opts, "rk", rk)) != CTAP2_OK ||
+	    (r = vk_cbor_option(opts, "up", up)) != CTAP2_OK ||
+	    (r = vk_cbor_option(opts, "uv", uv)) != CTAP2_OK)
+		return r;
+	return CTAP2_OK;
+}
+
+static int
+mc_parse(const struct vk *vk, const cbor_item_t *params, struct mc_req *req)
+{
+	const cbor_item_t	*ext;
+	int			 r;
+
+	memset(req, 0, sizeof(*req));
+	req->rk = req->up = req->uv = -1;
+	req->excl = vk_cbor_get(params, 5);
+	if ((r = vk_cbor_bytes(vk_cbor_get(params, 1), &req->cdh,
+	    &req->cdh_len)) != CTAP2_OK ||
+	    (r = parse_entities(params, req)) != CTAP2_OK ||
+	    (r = pick_alg(vk_cbor_get(params, 4), &req->alg)) != CTAP2_OK ||
+	    (r = parse_options(vk_cbor_get(params, 7), &req->rk, &req->up,
+	    &req->uv)) != CTAP2_OK ||
+	    (r = vk_pinauth_parse(params, 8, 9, &req->pa)) != CTAP2_OK)
+		return r;
+	if ((ext = vk_cbor_get(params, 6)) != NULL && !cbor_isa_map(ext))
+		return CTAP2_ERR_CBOR_UNEXPECTED_TYPE;
+	if (vk_cbor_get(params, 10) != NULL)
+		return CTAP1_ERR_INVALID_PARAMETER;	/* enterprise att. */
+	return vk_desc_list_check(req->excl, vk->cfg.max_creds, &req->nexcl);
+}
+
+/* Options and user verification: the checks before any touch. */
+static int
+mc_check(struct vk *vk, const struct mc_req *req, uint8_t *flags)
+{
+	int r;
+
+	if ((r = vk_pinauth_precheck(vk, &req->pa)) != CTAP2_OK)
+		return r;
+	if (req->alg == 0)
+		return CTAP2_ERR_UNSUPPORTED_ALGORITHM;
+	if (req->rk == 1)
+		return CTAP2_ERR_UNSUPPORTED_OPTION;
+	if (req->up == 0 || (req->uv == 1 && !req->pa.has_auth))
+		return CTAP2_ERR_INVALID_OPTION;
+	if (vk->st.pin_set && !req->pa.has_auth && !vk->cfg.uv_not_required)
+		return CTAP2_ERR_PUAT_REQUIRED;
+	if (!req->pa.has_auth)
+		return CTAP2_OK;
+	if ((r = vk_token_verify(vk, req->pa.proto, req->pa.auth,
+	    req->pa.auth_len, req->cdh, req->cdh_len, VK_PERM_MC, req->rpid,
+	    req->rpid_len)) != CTAP2_OK)
+		return r;
+	if (vk->pin.token_uv)
+		*flags |= FLAG_UV;
+	return CTAP2_OK;
+}
+
+/* A credential of the exclude list lives here: touch, then refuse. */
+static int
+mc_exclude(struct vk *vk, const struct mc_req *req, const uint8_t *rp_hash)
+{
+	const cbor_item_t	*id;
+	uint8_t			 priv[VK_SECRET_LEN];
+	int			 alg, found, r;
+
+	found = vk_desc_list_find(vk, req->excl, rp_hash, &id, &alg, priv);
+	OPENSSL_cleanse(priv, sizeof(priv));
+	if (!found)
+		return CTAP2_OK;
+	if ((r = vk_user_presence(vk)) != CTAP2_OK)
+		return r;
+	if (req->pa.has_auth)
+		vk_token_used(vk);
+	return CTAP2_ERR_CREDENTIAL_EXCLUDED;
+}
+
+/* attStmt: {"alg": -7, "sig": sig, "x5c": [certificate]}. */
+static cbor_item_t *
+att_stmt(const struct vk *vk, const uint8_t *auth_data, size_t ad_len,
+    const struct mc_req *req)
+{
+	EVP_PKEY	*att = NULL;
+	cbor_item_t	*map = NULL, *x5c = NULL;
+	uint8_t		 sig[80];
+	size_t		 sig_len = 0;
+	int		 bad;
+
+	if ((att = vk_key_from_private(VK_COSE_ES256, vk->st.att_key)) ==
+	    NULL || vk_key_sign(att, VK_COSE_ES256, auth_data, ad_len,
+	    req->cdh, req->cdh_len, sig, &sig_len) != 0 ||
+	    (x5c = cbor_new_definite_array(1)) == NULL ||
+	    vk_cbor_push(x5c, vk_cbor_new_bytes(vk->st.att_cert,
+	    vk->st.att_cert_len)) != 0 ||
+	    (map = cbor_new_definite_map(3)) == NULL)
+		goto fail;
+	bad = vk_cbor_put_str(map, "alg", vk_cbor_new_int(VK_COSE_ES256));
+	bad |= vk_cbor_put_str(map, "sig", vk_cbor_new_bytes(sig, sig_len));
+	bad |= vk_cbor_put_str(map, "x5c", x5c);
+	x5c = NULL;
+	if (bad)
+		cbor_decref(&map);
+fail:
+	if (x5c != NULL)
+		cbor_decref(&x5c);
+	EVP_PKEY_free(att);
+	return map;
+}
+
+/* The attestation object: {1: "packed", 2: authData, 3: attStmt}. */
+static int
+mc_reply(const struct vk *vk, const struct mc_req *req,
+    const uint8_t *auth_data, size_t ad_len, struct vk_reply *reply)
+{
+	cbor_item_t	*map;
+	int		 r = CTAP1_ERR_OTHER;
+
+	if ((map = cbor_new_definite_map(3)) == NULL)
+		return r;
+	if (vk_cbor_put_int(map, 1, vk_cbor_new_text("packed")) == 0 &&
+	    vk_cbor_put_int(map, 2, vk_cbor_new_bytes(auth_data,
+	    ad_len)) == 0 &&
+	    vk_cbor_put_int(map, 3, att_stmt(vk, auth_data, ad_len,
+	    req)) == 0 && vk_reply_item(reply, map) == 0)
+		r = CTAP2_OK;
+	cbor_decref(&map);
+	return r;
+}
+
+/* Make the key pair, wrap it into a credential id, answer. */
+static int
+mc_create(struct vk *vk, const struct mc_req *req, const uint8_t *rp_hash,
+    uint8_t flags, struct vk_reply *reply)
+{
+	EVP_PKEY	*key = NULL;
+	cbor_item_t	*cose = NULL;
+	uint8_t		 priv[VK_SECRET_LEN], id[VK_MAX_CRED_ID_LEN];
+	uint8_t		*auth_data = NULL;
+	size_t		 id_len = 0, ad_len = 0;
+	int		 r = CTAP1_ERR_OTHER;
+
+	if ((key = vk_key_generate(req->alg)) == NULL ||
+	    vk_key_private(key, req->alg, priv) != 0 ||
+	    vk_credid_wrap(vk, rp_hash, req->alg, priv, id, &id_len) != 0 ||
+	    (cose = vk_key_cose(key, req->alg)) == NULL ||
+	    vk_authdata(vk, rp_hash, flags | FLAG_AT, vk->st.sign_count, id,
+	    id_len, cose, &auth_data, &ad_len) != 0)
+		goto fail;
+	r = mc_reply(vk, req, auth_data, ad_len, reply);
+fail:
+	OPENSSL_cleanse(priv, sizeof(priv));
+	free(auth_data);
+	if (cose != NULL)
+		cbor_decref(&cose);
+	EVP_PKEY_free(key);
+	return r;
+}
+
+static void
+mc_log(const struct mc_req *req, struct vk_logrec *rec)
+{
+	vk_log_kv(rec, "up=%d uv=%d pinauth=%d exclude=%zu", req->up != 0,
+	    req->uv == 1, req->pa.has_auth, req->nexcl);
+}
+
+int
+vk_make_credential(struct vk *vk, const cbor_item_t *params,
+    struct vk_reply *reply, struct vk_logrec *rec)
+{
+	struct mc_req	req;
+	uint8_t		rp_hash[32], flags = 0;
+	int		r;
+
+	rec->name = "makeCredential";
+	if ((r = mc_parse(vk, params, &req)) == CTAP2_OK ||
+	    r == CTAP2_ERR_LIMIT_EXCEEDED)
+		mc_log(&req, rec);
+	if (r != CTAP2_OK || (r = mc_check(vk, &req, &flags)) != CTAP2_OK)
+		return r;
+	if (vk_sha256((const uint8_t *)req.rpid, req.rpid_len, rp_hash) != 0)
+		return CTAP1_ERR_OTHER;
+	if ((r = mc_exclude(vk, &req, rp_hash)) != CTAP2_OK ||
+	    (r = vk_user_presence(vk)) != CTAP2_OK)
+		return r;
+	flags |= FLAG_UP;
+	if (req.pa.has_auth)
+		vk_token_used(vk);
+	return mc_create(vk, &req, rp_hash, flags, reply);
+}

@@ -1,0 +1,257 @@
+/*
+ * vk_main.c: the virtkey process.  One process is one security key
+ * plugged in; killing it (SIGTERM, SIGINT) pulls the key out.  This file
+ * reads the knobs, loads the state file, opens the socket and runs the
+ * CTAPHID loop of vk_hid.c until told to stop.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vk.h"
+
+volatile sig_atomic_t vk_stop;
+
+enum {
+	OPT_SOCKET = 256, OPT_STATE, OPT_TRANSPORT, OPT_MAX_CREDS, OPT_TOUCH,
+	OPT_TOUCH_TIMEOUT, OPT_LATENCY, OPT_LOG, OPT_PIN_PROTOCOLS,
+	OPT_RESET_WINDOW, OPT_UV_NOT_REQUIRED, OPT_HELP,
+};
+
+static const struct option long_options[] = {
+	{ "socket",		required_argument, NULL, OPT_SOCKET },
+	{ "state",		required_argument, NULL, OPT_STATE },
+	{ "transport",		required_argument, NULL, OPT_TRANSPORT },
+	{ "max-creds",		required_argument, NULL, OPT_MAX_CREDS },
+	{ "touch",		required_argument, NULL, OPT_TOUCH },
+	{ "touch-timeout",	required_argument, NULL, OPT_TOUCH_TIMEOUT },
+	{ "latency",		required_argument, NULL, OPT_LATENCY },
+	{ "log",		required_argument, NULL, OPT_LOG },
+	{ "pin-protocols",	required_argument, NULL, OPT_PIN_PROTOCOLS },
+	{ "reset-window",	required_argument, NULL, OPT_RESET_WINDOW },
+	{ "uv-not-required",	no_argument,	   NULL, OPT_UV_NOT_REQUIRED },
+	{ "help",		no_argument,	   NULL, OPT_HELP },
+	{ NULL,			0,		   NULL, 0 },
+};
+
+void
+vk_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("virtkey: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int64_t
+vk_now_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: virtkey --socket PATH --state FILE "
+	    "[--transport usb|nfc] [--max-creds N]\n"
+	    "\t[--touch now|never|MS|unplug] [--touch-timeout MS] "
+	    "[--latency MS] [--log FILE]\n"
+	    "\t[--pin-protocols 2,1|1,2|1|2] [--reset-window SEC] "
+	    "[--uv-not-required]\n");
+}
+
+static int
+parse_long(const char *s, long min, long max, long *out)
+{
+	char	*end = NULL;
+	long	 v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_touch(struct vk_config *cfg, const char *arg)
+{
+	if (strcmp(arg, "now") == 0)
+		cfg->touch_mode = VK_TOUCH_NOW;
+	else if (strcmp(arg, "never") == 0)
+		cfg->touch_mode = VK_TOUCH_NEVER;
+	else if (strcmp(arg, "unplug") == 0)
+		cfg->touch_mode = VK_TOUCH_UNPLUG;
+	else if (parse_long(arg, 0, 3600000, &cfg->touch_ms) == 0)
+		cfg->touch_mode = VK_TOUCH_DELAY;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+parse_protocols(struct vk_config *cfg, const char *arg)
+{
+	static const struct { const char *arg; uint8_t p[2]; size_t n; }
+	    choices[] = {
+		{ "2,1", { 2, 1 }, 2 }, { "1,2", { 1, 2 }, 2 },
+		{ "1", { 1, 0 }, 1 }, { "2", { 2, 0 }, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(choices) / sizeof(choices[0]); i++)
+		if (strcmp(arg, choices[i].arg) == 0) {
+			memcpy(cfg->protocols, choices[i].p, 2);
+			cfg->nprotocols = choices[i].n;
+			return 0;
+		}
+	return -1;
+}
+
+static int
+parse_option(struct vk_config *cfg, int ch, const char *arg)
+{
+	long v = 0;
+
+	switch (ch) {
+	case OPT_SOCKET:
+		cfg->socket_path = arg;
+		return 0;
+	case OPT_STATE:
+		cfg->state_path = arg;
+		return 0;
+	case OPT_LOG:
+		cfg->log_path = arg;
+		return 0;
+	case OPT_TRANSPORT:
+		if (strcmp(arg, "usb") != 0 && strcmp(arg, "nfc") != 0)
+			return -1;
+		cfg->transport_nfc = strcmp(arg, "nfc") == 0;
+		return 0;
+	case OPT_MAX_CREDS:
+		if (parse_long(arg, 1, 64, &v) != 0)
+			return -1;
+		cfg->max_creds = (uint64_t)v;
+		return 0;
+	case OPT_TOUCH:
+		return parse_touch(cfg, arg);
+	case OPT_TOUCH_TIMEOUT:
+		return parse_long(arg, 0, 3600000, &cfg->touch_timeout_ms);
+	case OPT_LATENCY:
+		return parse_long(arg, 0, 60000, &cfg->latency_ms);
+	case OPT_PIN_PROTOCOLS:
+		return parse_protocols(cfg, arg);
+	case OPT_RESET_WINDOW:
+		return parse_long(arg, 0, 86400, &cfg->reset_window_s);
+	case OPT_UV_NOT_REQUIRED:
+		cfg->uv_not_required = 1;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static int
+parse_args(struct vk_config *cfg, int argc, char **argv)
+{
+	int ch;
+
+	cfg->max_creds = 8;
+	cfg->touch_mode = VK_TOUCH_NOW;
+	cfg->touch_timeout_ms = 30000;
+	cfg->protocols[0] = 2;
+	cfg->protocols[1] = 1;
+	cfg->nprotocols = 2;
+	cfg->reset_window_s = 10;
+	while ((ch = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+		if (ch == OPT_HELP) {
+			usage();
+			exit(0);
+		}
+		if (parse_option(cfg, ch, optarg) != 0) {
+			if (ch != '?')
+				vk_warnx("invalid argument for --%s: %s",
+				    long_options[ch - OPT_SOCKET].name, optarg);
+			return -1;
+		}
+	}
+	if (optind != argc || cfg->socket_path == NULL ||
+	    cfg->state_path == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	vk_stop = 1;
+}
+
+/* SIGTERM and SIGINT stay blocked except while polling (ppoll). */
+static int
+signals_setup(void)
+{
+	struct sigaction	sa;
+	sigset_t		mask;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) != 0 ||
+	    sigaction(SIGTERM, &sa, NULL) != 0 ||
+	    sigaction(SIGINT, &sa, NULL) != 0)
+		return -1;
+	sa.sa_handler = SIG_IGN;
+	return sigaction(SIGPIPE, &sa, NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct vk	vk;
+	int		r = 1;
+
+	memset(&vk, 0, sizeof(vk));
+	vk.log_fd = -1;
+	if (parse_args(&vk.cfg, argc, argv) != 0) {
+		usage();
+		return 2;
+	}
+	vk.boot_ms = vk_now_ms();
+	if (signals_setup() != 0 || vk_log_open(&vk) != 0 ||
+	    vk_state_load(&vk) != 0 || vk_pin_init(&vk) != 0 ||
+	    vk_hid_new(&vk) != 0 || vk_hid_listen(&vk) != 0)
+		goto fail;
+	vk_hid_run(&vk);
+	if (!vk.unplugged)
+		(void)unlink(vk.cfg.socket_path);
+	r = 0;
+fail:
+	vk_hid_free(&vk);
+	vk_pin_clear(&vk);
+	vk_state_clear(&vk);
+	vk_log_close(&vk);
+	return r;
+}
