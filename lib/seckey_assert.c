@@ -1,0 +1,190 @@
+/*
+ * seckey_assert.c: the assertion that signs a user in.
+ *
+ * The challenge is 32 fresh random bytes, used directly as the client
+ * data hash: there is no web origin to bind, and a random value is what
+ * makes a recorded assertion useless later.  The signature is checked
+ * against the public key from the user's key list, never against
+ * anything the key sends, and the UP and UV flags are checked here as
+ * well as by libfido2, so a key that leaves them out is refused.
+ */
+#include "config.h"
+
+#include <time.h>
+
+#include <fido/eddsa.h>
+#include <fido/es256.h>
+#include <fido/rs256.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "seckey_signin.h"
+
+#define FLAG_UP	0x01
+#define FLAG_UV	0x04
+
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Check the signature of assert with the registered public key. */
+static int
+verify_signature(const fido_assert_t *assert, const struct seckey_key *key)
+{
+	void *pk = NULL;
+	int cose = 0, r = SECKEY_ERR_NOMEM, ok = -1;
+
+	switch (key->alg) {
+	case SECKEY_ALG_ES256:
+		cose = COSE_ES256;
+		if ((pk = es256_pk_new()) != NULL)
+			ok = es256_pk_from_EVP_PKEY(pk, key->pubkey);
+		break;
+	case SECKEY_ALG_EDDSA:
+		cose = COSE_EDDSA;
+		if ((pk = eddsa_pk_new()) != NULL)
+			ok = eddsa_pk_from_EVP_PKEY(pk, key->pubkey);
+		break;
+	case SECKEY_ALG_RS256:
+		cose = COSE_RS256;
+		if ((pk = rs256_pk_new()) != NULL)
+			ok = rs256_pk_from_EVP_PKEY(pk, key->pubkey);
+		break;
+	default:
+		return SECKEY_ERR_INTERNAL;
+	}
+	if (pk == NULL)
+		goto fail;
+	r = SECKEY_ERR_CRYPTO;
+	if (ok != FIDO_OK)
+		goto fail;
+	r = SECKEY_ERR_SIGNATURE;
+	if (fido_assert_verify(assert, 0, cose, pk) != FIDO_OK)
+		goto fail;
+	r = SECKEY_OK;
+fail:
+	if (cose == COSE_ES256)
+		es256_pk_free((es256_pk_t **)&pk);
+	else if (cose == COSE_EDDSA)
+		eddsa_pk_free((eddsa_pk_t **)&pk);
+	else
+		rs256_pk_free((rs256_pk_t **)&pk);
+	return r;
+}
+
+/* The answer must be for our credential, signed, with the flags asked. */
+static int
+check_assertion(const fido_assert_t *assert, const struct seckey_key *key,
+    const struct seckey_signin_opts *opts, struct seckey_diag *diag)
+{
+	const unsigned char *id;
+	uint8_t flags;
+	int r;
+
+	if (fido_assert_count(assert) != 1) {
+		seckey_diag_set(diag, NULL, 0, "the key sent %zu assertions "
+		    "for one credential", fido_assert_count(assert));
+		return SECKEY_ERR_SIGNATURE;
+	}
+	id = fido_assert_id_ptr(assert, 0);
+	if (id != NULL && (fido_assert_id_len(assert, 0) != key->cred_id_len ||
+	    CRYPTO_memcmp(id, key->cred_id, key->cred_id_len) != 0)) {
+		seckey_diag_set(diag, NULL, 0, "the key answered for another "
+		    "credential than the one asked for");
+		return SECKEY_ERR_SIGNATURE;
+	}
+	if ((r = verify_signature(assert, key)) != SECKEY_OK) {
+		seckey_diag_set(diag, NULL, 0, "the assertion signature does "
+		    "not verify with the public key of \"%s\"", key->name);
+		return r;
+	}
+	flags = fido_assert_flags(assert, 0);
+	if ((opts->require_up && !(flags & FLAG_UP)) ||
+	    (opts->require_uv && !(flags & FLAG_UV))) {
+		seckey_diag_set(diag, NULL, 0, "the key did not confirm %s "
+		    "(flags 0x%02x)", opts->require_uv && !(flags & FLAG_UV) ?
+		    "user verification" : "user presence", flags);
+		return SECKEY_ERR_FLAGS;
+	}
+	return SECKEY_OK;
+}
+
+/* Build the request: fresh challenge, our rp_id, one allowed credential. */
+static int
+prepare_assertion(fido_assert_t *assert, const struct seckey_key *key,
+    const struct seckey_signin_opts *opts)
+{
+	unsigned char challenge[32];
+	int r = SECKEY_ERR_CRYPTO;
+
+	if (RAND_bytes(challenge, sizeof(challenge)) != 1)
+		goto fail;
+	r = SECKEY_ERR_INTERNAL;
+	if (fido_assert_set_clientdata_hash(assert, challenge,
+	    sizeof(challenge)) != FIDO_OK ||
+	    fido_assert_set_rp(assert, opts->rp_id) != FIDO_OK ||
+	    fido_assert_allow_cred(assert, key->cred_id,
+	    key->cred_id_len) != FIDO_OK ||
+	    fido_assert_set_up(assert, opts->require_up ? FIDO_OPT_TRUE :
+	    FIDO_OPT_FALSE) != FIDO_OK)
+		goto fail;
+	r = SECKEY_OK;
+fail:
+	OPENSSL_cleanse(challenge, sizeof(challenge));
+	return r;
+}
+
+int
+seckey_authenticate(struct seckey_device *dev, const struct seckey_key *key,
+    const struct seckey_pin *pin, const struct seckey_signin_opts *opts,
+    struct seckey_diag *diag)
+{
+	fido_assert_t *assert = NULL;
+	long long started;
+	int r = SECKEY_ERR_NOMEM, fido_r;
+
+	if (opts->require_uv && pin == NULL)
+		return SECKEY_ERR_INVAL;
+	if ((assert = fido_assert_new()) == NULL)
+		goto fail;
+	if ((r = prepare_assertion(assert, key, opts)) != SECKEY_OK)
+		goto fail;
+	r = SECKEY_ERR_INTERNAL;
+	if (fido_dev_set_timeout(dev->dev, opts->timeout_ms) != FIDO_OK)
+		goto fail;
+	started = mono_ms();
+	fido_r = fido_dev_get_assert(dev->dev, assert,
+	    opts->require_uv ? pin->text : NULL);
+	if ((r = seckey_fido_error(fido_r)) != SECKEY_OK) {
+		/* libfido2 reports a reply that never came as a read error. */
+		if (r == SECKEY_ERR_DEVICE_LOST &&
+		    mono_ms() - started >= opts->timeout_ms)
+			r = SECKEY_ERR_TIMEOUT;
+		if (r == SECKEY_ERR_TIMEOUT)
+			(void)fido_dev_cancel(dev->dev); /* stop the blinking */
+		seckey_diag_set(diag, NULL, 0, "assertion with \"%s\" failed: "
+		    "%s", key->name, fido_strerr(fido_r));
+		goto fail;
+	}
+	r = check_assertion(assert, key, opts, diag);
+fail:
+	fido_assert_free(&assert);
+	return r;
+}
+
+int
+seckey_pin_retries(struct seckey_device *dev)
+{
+	int retries = -1, fido_r;
+
+	if ((fido_r = fido_dev_get_retry_count(dev->dev, &retries)) != FIDO_OK)
+		return seckey_fido_error(fido_r) != SECKEY_OK ?
+		    seckey_fido_error(fido_r) : SECKEY_ERR_FIDO;
+	return retries < 0 ? SECKEY_ERR_FIDO : retries;
+}

@@ -1,0 +1,171 @@
+/*
+ * seckey_device.c: finding and opening security keys with libfido2, and
+ * the one place where libfido2 results become SECKEY_ERR_* codes.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "seckey_device.h"
+
+void
+seckey_device_paths_free(char ***pathsp)
+{
+	char **paths;
+	size_t i;
+
+	if (pathsp == NULL || (paths = *pathsp) == NULL)
+		return;
+	for (i = 0; paths[i] != NULL; i++)
+		free(paths[i]);
+	free(paths);
+	*pathsp = NULL;
+}
+
+int
+seckey_device_paths(char ***pathsp, size_t *countp, struct seckey_diag *diag)
+{
+	fido_dev_info_t *infos = NULL;
+	char **paths = NULL;
+	size_t found = 0, i;
+	int r = SECKEY_ERR_NOMEM, fr;
+
+	*pathsp = NULL;
+	*countp = 0;
+	if ((infos = fido_dev_info_new(SECKEY_DEVICES_MAX)) == NULL ||
+	    (paths = calloc(SECKEY_DEVICES_MAX + 1, sizeof(*paths))) == NULL)
+		goto fail;
+	if ((fr = fido_dev_info_manifest(infos, SECKEY_DEVICES_MAX,
+	    &found)) != FIDO_OK) {
+		seckey_diag_set(diag, NULL, 0, "cannot list security keys: %s",
+		    fido_strerr(fr));
+		r = SECKEY_ERR_FIDO;
+		goto fail;
+	}
+	for (i = 0; i < found && i < SECKEY_DEVICES_MAX; i++) {
+		const char *path = fido_dev_info_path(fido_dev_info_ptr(infos, i));
+
+		if (path == NULL)
+			continue;
+		if ((paths[*countp] = strdup(path)) == NULL)
+			goto fail;
+		(*countp)++;
+	}
+	*pathsp = paths;
+	paths = NULL;
+	r = SECKEY_OK;
+fail:
+	seckey_device_paths_free(&paths);
+	fido_dev_info_free(&infos, SECKEY_DEVICES_MAX);
+	if (r != SECKEY_OK)
+		*countp = 0;
+	return r;
+}
+
+enum seckey_transport
+seckey_transport_of_path(const char *path)
+{
+	if (strncmp(path, "nfc:", 4) == 0 || strncmp(path, "pcsc:", 5) == 0)
+		return SECKEY_TRANSPORT_NFC;
+	return SECKEY_TRANSPORT_USB;
+}
+
+void
+seckey_device_free(struct seckey_device **devp)
+{
+	struct seckey_device *dev;
+
+	if (devp == NULL || (dev = *devp) == NULL)
+		return;
+	if (dev->dev != NULL) {
+		fido_dev_close(dev->dev);
+		fido_dev_free(&dev->dev);
+	}
+	free(dev->path);
+	free(dev->product);
+	free(dev);
+	*devp = NULL;
+}
+
+int
+seckey_device_open(const char *path, struct seckey_device **devp,
+    struct seckey_diag *diag)
+{
+	struct seckey_device *dev = NULL;
+	int r = SECKEY_ERR_NOMEM, fr;
+
+	*devp = NULL;
+	if ((dev = calloc(1, sizeof(*dev))) == NULL ||
+	    (dev->path = strdup(path)) == NULL ||
+	    (dev->dev = fido_dev_new()) == NULL)
+		goto fail;
+	dev->transport = seckey_transport_of_path(path);
+	if ((fr = fido_dev_open(dev->dev, path)) != FIDO_OK) {
+		seckey_diag_set(diag, NULL, 0, "cannot open security key %s: %s",
+		    path, fido_strerr(fr));
+		fido_dev_free(&dev->dev);
+		r = SECKEY_ERR_NO_DEVICE;
+		goto fail;
+	}
+	if (!fido_dev_is_fido2(dev->dev)) {
+		seckey_diag_set(diag, NULL, 0, "security key %s speaks U2F "
+		    "only; FIDO2 with a PIN is required", path);
+		r = SECKEY_ERR_UNSUPPORTED;
+		goto fail;
+	}
+	*devp = dev;
+	dev = NULL;
+	r = SECKEY_OK;
+fail:
+	seckey_device_free(&dev);
+	return r;
+}
+
+bool
+seckey_device_has_pin(const struct seckey_device *dev)
+{
+	return fido_dev_has_pin(dev->dev);
+}
+
+int
+seckey_fido_error(int fido_r)
+{
+	switch (fido_r) {
+	case FIDO_OK:
+		return SECKEY_OK;
+	case FIDO_ERR_PIN_INVALID:
+	case FIDO_ERR_PIN_AUTH_INVALID:
+		return SECKEY_ERR_PIN_INVALID;
+	case FIDO_ERR_PIN_BLOCKED:
+		return SECKEY_ERR_PIN_BLOCKED;
+	case FIDO_ERR_PIN_AUTH_BLOCKED:
+		return SECKEY_ERR_PIN_AUTH_BLOCKED;
+	case FIDO_ERR_PIN_NOT_SET:
+		return SECKEY_ERR_PIN_NOT_SET;
+	case FIDO_ERR_PIN_POLICY_VIOLATION:
+		return SECKEY_ERR_PIN_POLICY;
+	case FIDO_ERR_NO_CREDENTIALS:
+		return SECKEY_ERR_NO_CREDENTIAL;
+	case FIDO_ERR_CREDENTIAL_EXCLUDED:
+		return SECKEY_ERR_EXCLUDED;
+	case FIDO_ERR_ACTION_TIMEOUT:
+	case FIDO_ERR_USER_ACTION_TIMEOUT:
+	case FIDO_ERR_OPERATION_DENIED:
+		return SECKEY_ERR_TIMEOUT;
+	case FIDO_ERR_KEEPALIVE_CANCEL:
+		return SECKEY_ERR_CANCELLED;
+	case FIDO_ERR_UNSUPPORTED_ALGORITHM:
+	case FIDO_ERR_UNSUPPORTED_OPTION:
+	case FIDO_ERR_UNSUPPORTED_EXTENSION:
+	case FIDO_ERR_INVALID_OPTION:
+		return SECKEY_ERR_UNSUPPORTED;
+	case FIDO_ERR_INTERNAL:
+		return SECKEY_ERR_INTERNAL;
+	case FIDO_ERR_TX:
+	case FIDO_ERR_RX:
+		return SECKEY_ERR_DEVICE_LOST;
+	default:
+		return SECKEY_ERR_FIDO;
+	}
+}

@@ -1,0 +1,59 @@
+/*
+ * seckey_device.h: security keys plugged in, through libfido2.
+ *
+ * A struct seckey_device is one opened key: the libfido2 handle plus what
+ * the manifest said about it (path, transport, product).  Opening a key
+ * costs libfido2's CTAPHID INIT and one authenticatorGetInfo; everything
+ * the sign-in needs from getInfo (PIN set?, FIDO2?) is read from what
+ * libfido2 kept of that answer, so no second getInfo is sent.
+ */
+#ifndef SECKEY_DEVICE_H
+#define SECKEY_DEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <fido.h>
+
+#include "seckey_error.h"
+#include "seckey_key.h"
+
+/* More keys than anyone plugs in at once; the rest are ignored. */
+#define SECKEY_DEVICES_MAX	16
+
+struct seckey_device {
+	fido_dev_t		*dev;
+	char			*path;
+	char			*product;	/* "manufacturer product" */
+	enum seckey_transport	 transport;
+};
+
+/*
+ * The paths of the keys plugged in now, at most SECKEY_DEVICES_MAX.
+ * *pathsp is a NULL-terminated array the caller frees with
+ * seckey_device_paths_free().
+ */
+int seckey_device_paths(char ***pathsp, size_t *countp,
+    struct seckey_diag *diag);
+void seckey_device_paths_free(char ***pathsp);
+
+/*
+ * Open the key at path.  SECKEY_ERR_NO_DEVICE if it is gone,
+ * SECKEY_ERR_UNSUPPORTED if it speaks U2F only.
+ */
+int seckey_device_open(const char *path, struct seckey_device **devp,
+    struct seckey_diag *diag);
+
+/* Close and free; sets *devp to NULL.  NULL is fine. */
+void seckey_device_free(struct seckey_device **devp);
+
+/* From the getInfo answer libfido2 kept when the key was opened. */
+bool seckey_device_has_pin(const struct seckey_device *dev);
+
+/* The transport a libfido2 path stands for ("nfc:" and "pcsc:" prefixes). */
+enum seckey_transport seckey_transport_of_path(const char *path);
+
+/* Translate a libfido2 result into a SECKEY_ERR_* (0 for FIDO_OK). */
+int seckey_fido_error(int fido_r);
+
+#endif /* SECKEY_DEVICE_H */

@@ -1,0 +1,93 @@
+/*
+ * seckey_error.c: error strings and the diagnostic record.
+ */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "seckey_error.h"
+
+struct seckey_errname {
+	int		 code;
+	const char	*text;
+};
+
+static const struct seckey_errname errnames[] = {
+	{ SECKEY_OK, "success" },
+	{ SECKEY_ERR_NOMEM, "out of memory" },
+	{ SECKEY_ERR_IO, "input/output error" },
+	{ SECKEY_ERR_PERM, "unsafe file ownership or permissions" },
+	{ SECKEY_ERR_NOENT, "no such file" },
+	{ SECKEY_ERR_SYNTAX, "syntax error" },
+	{ SECKEY_ERR_RANGE, "value out of range" },
+	{ SECKEY_ERR_TOOMANY, "too many keys" },
+	{ SECKEY_ERR_DUP, "duplicate entry" },
+	{ SECKEY_ERR_TOOBIG, "too large" },
+	{ SECKEY_ERR_INVAL, "invalid argument" },
+	{ SECKEY_ERR_LOCKED, "locked by another process" },
+	{ SECKEY_ERR_NOTFOUND, "no such key" },
+	{ SECKEY_ERR_CRYPTO, "cryptographic library error" },
+	{ SECKEY_ERR_INTERNAL, "internal error" },
+	{ SECKEY_ERR_PIN_INVALID, "wrong PIN" },
+	{ SECKEY_ERR_PIN_BLOCKED, "PIN blocked: the key must be reset" },
+	{ SECKEY_ERR_PIN_AUTH_BLOCKED,
+	    "too many wrong PINs: unplug and replug the key" },
+	{ SECKEY_ERR_PIN_NOT_SET, "the security key has no PIN" },
+	{ SECKEY_ERR_PIN_POLICY, "the security key refused the new PIN" },
+	{ SECKEY_ERR_NO_DEVICE, "no registered security key found" },
+	{ SECKEY_ERR_TIMEOUT, "timed out" },
+	{ SECKEY_ERR_NO_CREDENTIAL,
+	    "the security key holds no registered credential" },
+	{ SECKEY_ERR_SIGNATURE, "signature does not verify" },
+	{ SECKEY_ERR_EXCLUDED, "the security key is already registered" },
+	{ SECKEY_ERR_UNSUPPORTED, "not supported by the security key" },
+	{ SECKEY_ERR_AAGUID, "security key model not allowed" },
+	{ SECKEY_ERR_CANCELLED, "cancelled" },
+	{ SECKEY_ERR_FIDO, "security key error" },
+	{ SECKEY_ERR_DEVICE_LOST, "lost contact with the security key" },
+	{ SECKEY_ERR_FLAGS, "the security key did not verify the user" },
+};
+
+const char *
+seckey_strerror(int err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+		if (errnames[i].code == err)
+			return errnames[i].text;
+
+	return "unknown error";
+}
+
+void
+seckey_diag_clear(struct seckey_diag *diag)
+{
+	if (diag != NULL)
+		memset(diag, 0, sizeof(*diag));
+}
+
+/*
+ * Truncation is acceptable: the message is for a human, and a cut
+ * sentence is better than none.
+ */
+void
+seckey_diag_set(struct seckey_diag *diag, const char *file, int line,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	if (diag == NULL)
+		return;
+
+	seckey_diag_clear(diag);
+	if (file != NULL)
+		snprintf(diag->file, sizeof(diag->file), "%s", file);
+	diag->line = line;
+
+	va_start(ap, fmt);
+	vsnprintf(diag->msg, sizeof(diag->msg), fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,70 @@
+/*
+ * seckey_file.h: reading and writing the files pam_seckey trusts.
+ *
+ * Reading: the file and every directory above it (up to the user's home
+ * for a file inside it, up to / for any other) must be owned by the user
+ * or root and writable by no one else; symbolic links are refused; the
+ * size is capped.  A file in a home directory is read with the user's
+ * file system identity.
+ *
+ * Writing: under an exclusive lock on the folder, the new contents go to
+ * a temporary file in the same folder (mode 0600), are synced, renamed
+ * over the target, and the folder is synced.  A failed write leaves the
+ * old file exactly as it was.
+ */
+#ifndef SECKEY_FILE_H
+#define SECKEY_FILE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "seckey_error.h"
+
+/* No policy file or key list is anywhere near this. */
+#define SECKEY_FILE_MAX		(64 * 1024)
+
+/* Whose file it is.  The caller fills it from the password database. */
+struct seckey_user {
+	const char	*name;
+	uid_t		 uid;
+	gid_t		 gid;
+	const char	*home;	/* absolute; NULL if unknown */
+};
+
+/*
+ * Read a whole file into a newly allocated NUL-terminated buffer (*data,
+ * *len, not counting the NUL; free it with free()).  owner NULL means a
+ * file only root may own, such as the policy file, checked up to /.
+ * Returns 0, SECKEY_ERR_NOENT (the file or a folder above it does not
+ * exist), SECKEY_ERR_PERM (unsafe), SECKEY_ERR_TOOBIG, SECKEY_ERR_IO,
+ * SECKEY_ERR_NOMEM or SECKEY_ERR_INVAL (path not absolute or with "."
+ * or ".." components).
+ */
+int seckey_file_read(const char *path, const struct seckey_user *owner,
+    char **data, size_t *len, struct seckey_diag *diag);
+
+/* seckey_file_lock() flag: make missing folders, mode 0700. */
+#define SECKEY_FILE_MKDIR	0x1
+
+/* A locked folder, ready for seckey_file_replace(). */
+struct seckey_lock;
+
+/*
+ * Check the folders above path as seckey_file_read() does (creating the
+ * missing ones with SECKEY_FILE_MKDIR: as the user inside the home,
+ * as the caller elsewhere) and take an exclusive lock on the folder that
+ * holds path.  The lock does not wait: SECKEY_ERR_LOCKED says another
+ * process holds it.  Read the current contents after locking, so that a
+ * read-modify-write cycle is atomic.
+ */
+int seckey_file_lock(const char *path, const struct seckey_user *owner,
+    int flags, struct seckey_lock **lockp, struct seckey_diag *diag);
+
+/* Atomically replace the locked file with len bytes of data. */
+int seckey_file_replace(struct seckey_lock *lock, const void *data,
+    size_t len, struct seckey_diag *diag);
+
+/* Release the lock, free it and set *lockp to NULL; NULL is fine. */
+void seckey_file_unlock(struct seckey_lock **lockp);
+
+#endif /* SECKEY_FILE_H */

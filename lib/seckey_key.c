@@ -1,0 +1,334 @@
+/*
+ * seckey_key.c: one registered security key and the rules its fields
+ * follow, shared by the key list parser and by registration.
+ */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/obj_mac.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+
+#include "seckey_key.h"
+#include "seckey_text.h"
+
+static const char *const alg_names[] = {
+	[SECKEY_ALG_ES256] = "es256",
+	[SECKEY_ALG_EDDSA] = "eddsa",
+	[SECKEY_ALG_RS256] = "rs256",
+};
+
+static const char *const transport_names[] = {
+	[SECKEY_TRANSPORT_USB] = "usb",
+	[SECKEY_TRANSPORT_NFC] = "nfc",
+};
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+int
+seckey_alg_parse(const char *text, enum seckey_alg *alg)
+{
+	size_t i;
+
+	for (i = 0; text != NULL && i < NELEM(alg_names); i++)
+		if (strcmp(text, alg_names[i]) == 0) {
+			*alg = (enum seckey_alg)i;
+			return SECKEY_OK;
+		}
+
+	return SECKEY_ERR_SYNTAX;
+}
+
+const char *
+seckey_alg_name(enum seckey_alg alg)
+{
+	if ((size_t)alg >= NELEM(alg_names))
+		return "unknown";
+	return alg_names[alg];
+}
+
+int
+seckey_transport_parse(const char *text, enum seckey_transport *transport)
+{
+	size_t i;
+
+	for (i = 0; text != NULL && i < NELEM(transport_names); i++)
+		if (strcmp(text, transport_names[i]) == 0) {
+			*transport = (enum seckey_transport)i;
+			return SECKEY_OK;
+		}
+
+	return SECKEY_ERR_SYNTAX;
+}
+
+const char *
+seckey_transport_name(enum seckey_transport transport)
+{
+	if ((size_t)transport >= NELEM(transport_names))
+		return "unknown";
+	return transport_names[transport];
+}
+
+bool
+seckey_key_name_valid(const char *name)
+{
+	size_t count, len;
+
+	if (!seckey_text_printable(name, &count) || count < 1 ||
+	    count > SECKEY_NAME_MAX || strpbrk(name, "\"\\") != NULL)
+		return false;
+	len = strlen(name);
+
+	return name[0] != ' ' && name[len - 1] != ' ';
+}
+
+static int
+days_in_month(int year, int month)
+{
+	static const int days[12] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+	return month == 2 && leap ? 29 : days[month - 1];
+}
+
+/* The number made of the digits at text[from .. from + n). */
+static int
+number_at(const char *text, size_t from, size_t n)
+{
+	int v = 0;
+
+	while (n-- > 0)
+		v = v * 10 + (text[from++] - '0');
+
+	return v;
+}
+
+int
+seckey_time_parse(const char *text, time_t *t)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+	struct tm tm;
+	time_t v;
+	size_t i;
+
+	if (text == NULL || t == NULL)
+		return SECKEY_ERR_INVAL;
+	if (strlen(text) != sizeof(shape) - 1)
+		return SECKEY_ERR_SYNTAX;
+	for (i = 0; shape[i] != '\0'; i++)
+		if (shape[i] == 'd' ? (text[i] < '0' || text[i] > '9') :
+		    text[i] != shape[i])
+			return SECKEY_ERR_SYNTAX;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = number_at(text, 0, 4) - 1900;
+	tm.tm_mon = number_at(text, 5, 2) - 1;
+	tm.tm_mday = number_at(text, 8, 2);
+	tm.tm_hour = number_at(text, 11, 2);
+	tm.tm_min = number_at(text, 14, 2);
+	tm.tm_sec = number_at(text, 17, 2);
+	/* timegm() would quietly normalize 2026-02-30 to March. */
+	if (tm.tm_year < 70 || tm.tm_mon < 0 || tm.tm_mon > 11 ||
+	    tm.tm_mday < 1 ||
+	    tm.tm_mday > days_in_month(tm.tm_year + 1900, tm.tm_mon + 1) ||
+	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
+		return SECKEY_ERR_SYNTAX;
+	if ((v = timegm(&tm)) == (time_t)-1)
+		return SECKEY_ERR_SYNTAX;
+	*t = v;
+
+	return SECKEY_OK;
+}
+
+int
+seckey_time_format(time_t t, char text[SECKEY_TIME_LEN])
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year < 70 ||
+	    tm.tm_year > 9999 - 1900)
+		return SECKEY_ERR_RANGE;
+	if (strftime(text, SECKEY_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) !=
+	    SECKEY_TIME_LEN - 1)
+		return SECKEY_ERR_RANGE;
+
+	return SECKEY_OK;
+}
+
+/* NULL if pkey suits alg, else what is wrong with it. */
+static const char *
+pubkey_mismatch(const EVP_PKEY *pkey, enum seckey_alg alg)
+{
+	char group[80];
+	size_t group_len;
+
+	switch (alg) {
+	case SECKEY_ALG_ES256:
+		if (EVP_PKEY_is_a(pkey, "EC") &&
+		    EVP_PKEY_get_group_name(pkey, group, sizeof(group),
+		    &group_len) == 1 &&
+		    OBJ_sn2nid(group) == NID_X9_62_prime256v1)
+			return NULL;
+		return "is not a P-256 EC key, as es256 needs";
+	case SECKEY_ALG_EDDSA:
+		if (EVP_PKEY_is_a(pkey, "ED25519"))
+			return NULL;
+		return "is not an Ed25519 key, as eddsa needs";
+	case SECKEY_ALG_RS256:
+		if (EVP_PKEY_is_a(pkey, "RSA") &&
+		    EVP_PKEY_get_bits(pkey) >= SECKEY_RSA_MIN_BITS)
+			return NULL;
+		return "is not an RSA key of 2048 bits or more, as rs256 needs";
+	}
+
+	return "has an unknown algorithm";
+}
+
+int
+seckey_pubkey_load(const unsigned char *der, size_t len,
+    enum seckey_alg alg, EVP_PKEY **pkeyp, const char **why)
+{
+	const unsigned char *p = der;
+	const char *fault = "has a bad size";
+	EVP_PKEY *pkey = NULL;
+	int r = SECKEY_ERR_SYNTAX;
+
+	if (pkeyp == NULL)
+		return SECKEY_ERR_INVAL;
+	*pkeyp = NULL;
+	/* Keep our failures out of an OpenSSL error queue we share. */
+	ERR_set_mark();
+	if (der == NULL || len == 0 || len > SECKEY_PUBKEY_MAX)
+		goto fail;
+	fault = "is not a DER SubjectPublicKeyInfo";
+	if ((pkey = d2i_PUBKEY(NULL, &p, (long)len)) == NULL ||
+	    p != der + len)
+		goto fail;
+	if ((fault = pubkey_mismatch(pkey, alg)) != NULL)
+		goto fail;
+	*pkeyp = pkey;
+	pkey = NULL;
+
+	r = SECKEY_OK;
+fail:
+	ERR_pop_to_mark();
+	EVP_PKEY_free(pkey);
+	if (why != NULL)
+		*why = r == SECKEY_OK ? NULL : fault;
+
+	return r;
+}
+
+static int
+memdup(const unsigned char *src, size_t len, unsigned char **dst)
+{
+	if ((*dst = malloc(len)) == NULL)
+		return SECKEY_ERR_NOMEM;
+	memcpy(*dst, src, len);
+
+	return SECKEY_OK;
+}
+
+/* NULL if the plain fields of info are fine, else what is wrong. */
+static const char *
+info_fault(const struct seckey_key_info *info)
+{
+	char when[SECKEY_TIME_LEN];
+
+	if (info->cred_id == NULL || info->cred_id_len < 1 ||
+	    info->cred_id_len > SECKEY_CRED_ID_MAX)
+		return "credential must be 1 to 1023 bytes";
+	if ((size_t)info->alg >= NELEM(alg_names))
+		return "algorithm must be es256, eddsa or rs256";
+	if ((size_t)info->transport >= NELEM(transport_names))
+		return "transport must be usb or nfc";
+	if (seckey_time_format(info->created, when) != SECKEY_OK)
+		return "created must lie between 1970 and 9999";
+
+	return NULL;
+}
+
+static int
+fill_key(struct seckey_key *key, const struct seckey_key_info *info)
+{
+	if ((key->name = strdup(info->name)) == NULL ||
+	    memdup(info->cred_id, info->cred_id_len,
+	    &key->cred_id) != SECKEY_OK ||
+	    memdup(info->pubkey_der, info->pubkey_der_len,
+	    &key->pubkey_der) != SECKEY_OK)
+		return SECKEY_ERR_NOMEM;
+	key->cred_id_len = info->cred_id_len;
+	key->pubkey_der_len = info->pubkey_der_len;
+	key->alg = info->alg;
+	key->aaguid = info->aaguid;
+	key->transport = info->transport;
+	key->created = info->created;
+
+	return SECKEY_OK;
+}
+
+int
+seckey_key_new(const struct seckey_key_info *info, struct seckey_key **keyp,
+    struct seckey_diag *diag)
+{
+	struct seckey_key *key = NULL;
+	const char *why;
+	int r = SECKEY_ERR_SYNTAX;
+
+	if (info == NULL || keyp == NULL)
+		return SECKEY_ERR_INVAL;
+	*keyp = NULL;
+	/* An invalid name is never echoed: it may hold anything. */
+	if (!seckey_key_name_valid(info->name)) {
+		seckey_diag_set(diag, NULL, 0, "a key name must be 1 to %d "
+		    "printable characters, without '\"' or '\\' and without "
+		    "spaces at either end", SECKEY_NAME_MAX);
+		goto fail;
+	}
+	if ((why = info_fault(info)) != NULL) {
+		seckey_diag_set(diag, NULL, 0, "key \"%s\": %s", info->name,
+		    why);
+		goto fail;
+	}
+	r = SECKEY_ERR_NOMEM;
+	if ((key = calloc(1, sizeof(*key))) == NULL)
+		goto fail;
+	if ((r = seckey_pubkey_load(info->pubkey_der, info->pubkey_der_len,
+	    info->alg, &key->pubkey, &why)) != SECKEY_OK) {
+		seckey_diag_set(diag, NULL, 0, "key \"%s\": public_key %s",
+		    info->name, why);
+		goto fail;
+	}
+	if ((r = fill_key(key, info)) != SECKEY_OK)
+		goto fail;
+	*keyp = key;
+	key = NULL;
+
+	r = SECKEY_OK;
+fail:
+	if (r == SECKEY_ERR_NOMEM)
+		seckey_diag_set(diag, NULL, 0, "out of memory");
+	seckey_key_free(&key);
+
+	return r;
+}
+
+void
+seckey_key_free(struct seckey_key **keyp)
+{
+	struct seckey_key *key;
+
+	if (keyp == NULL || (key = *keyp) == NULL)
+		return;
+	free(key->name);
+	free(key->cred_id);
+	free(key->pubkey_der);
+	EVP_PKEY_free(key->pubkey);
+	free(key);
+	*keyp = NULL;
+}

@@ -1,0 +1,98 @@
+/*
+ * seckey_key.h: one registered security key, as a key list holds it:
+ * a name, the credential id, the public key (DER and loaded), the
+ * algorithm, the model (AAGUID), the transport and the creation time.
+ */
+#ifndef SECKEY_KEY_H
+#define SECKEY_KEY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#include "seckey_aaguid.h"
+#include "seckey_error.h"
+
+#define SECKEY_NAME_MAX		64	/* characters, not bytes */
+#define SECKEY_CRED_ID_MAX	1023	/* bytes */
+#define SECKEY_PUBKEY_MAX	4096	/* bytes of DER */
+#define SECKEY_RSA_MIN_BITS	2048
+/* "2026-11-26T08:00:00Z" and the NUL. */
+#define SECKEY_TIME_LEN		21
+
+enum seckey_alg {
+	SECKEY_ALG_ES256,	/* ECDSA P-256 with SHA-256 */
+	SECKEY_ALG_EDDSA,	/* Ed25519 */
+	SECKEY_ALG_RS256,	/* RSASSA-PKCS1-v1_5 with SHA-256 */
+};
+
+enum seckey_transport {
+	SECKEY_TRANSPORT_USB,
+	SECKEY_TRANSPORT_NFC,
+};
+
+struct seckey_key {
+	char			*name;
+	unsigned char		*cred_id;
+	size_t			 cred_id_len;
+	unsigned char		*pubkey_der;	/* SPKI, DER */
+	size_t			 pubkey_der_len;
+	EVP_PKEY		*pubkey;	/* loaded from pubkey_der */
+	enum seckey_alg		 alg;
+	struct seckey_aaguid	 aaguid;
+	enum seckey_transport	 transport;
+	time_t			 created;
+};
+
+/* What a new entry is made of; everything is copied. */
+struct seckey_key_info {
+	const char		*name;
+	const unsigned char	*cred_id;
+	size_t			 cred_id_len;
+	const unsigned char	*pubkey_der;
+	size_t			 pubkey_der_len;
+	enum seckey_alg		 alg;
+	struct seckey_aaguid	 aaguid;
+	enum seckey_transport	 transport;
+	time_t			 created;
+};
+
+/*
+ * Check every field and build an entry: a valid name, a credential id
+ * of 1 to 1023 bytes, a public key whose type matches alg (P-256 for
+ * es256, Ed25519 for eddsa, RSA of 2048 bits or more for rs256), a
+ * creation time between 1970 and 9999.  SECKEY_ERR_SYNTAX names the
+ * fault in diag (never echoing an invalid name).
+ */
+int seckey_key_new(const struct seckey_key_info *info,
+    struct seckey_key **keyp, struct seckey_diag *diag);
+
+/* Free an entry and set *keyp to NULL; NULL is fine. */
+void seckey_key_free(struct seckey_key **keyp);
+
+/*
+ * A key name: 1 to 64 printable UTF-8 characters, no control characters,
+ * no '"' or '\', no space at either end (names that differ by a
+ * trailing space would look the same in every listing).
+ */
+bool seckey_key_name_valid(const char *name);
+
+int seckey_alg_parse(const char *text, enum seckey_alg *alg);
+const char *seckey_alg_name(enum seckey_alg alg);
+int seckey_transport_parse(const char *text, enum seckey_transport *transport);
+const char *seckey_transport_name(enum seckey_transport transport);
+
+/*
+ * Load a DER SubjectPublicKeyInfo (no trailing bytes) and check that it
+ * suits alg.  On failure *why says what is wrong with it.
+ */
+int seckey_pubkey_load(const unsigned char *der, size_t len,
+    enum seckey_alg alg, EVP_PKEY **pkeyp, const char **why);
+
+/* Only "YYYY-MM-DDTHH:MM:SSZ" (RFC 3339, UTC, no fraction), 1970..9999. */
+int seckey_time_parse(const char *text, time_t *t);
+int seckey_time_format(time_t t, char text[SECKEY_TIME_LEN]);
+
+#endif /* SECKEY_KEY_H */

@@ -1,0 +1,99 @@
+/*
+ * seckey_keylist.h: a user's list of registered security keys.
+ *
+ * The file is libconfuse syntax, exactly as the design shows:
+ *
+ *	# Security keys of alice. Written by seckey; safe to read, careful...
+ *	key "Blue key" {
+ *	  credential = "base64 credential id"
+ *	  public_key = "base64 DER SubjectPublicKeyInfo"
+ *	  algorithm  = "es256"        # es256 | eddsa | rs256
+ *	  aaguid     = "2fc0579f-8113-47ea-b116-bb5a8db9202a"
+ *	  transport  = "usb"          # usb | nfc
+ *	  created    = "2026-11-26T08:00:00Z"
+ *	}
+ *
+ * A list with more than max_keys entries, a name or credential used
+ * twice, a missing, unknown or broken field is refused as a whole.  The
+ * module and the helper share this one parser and this one writer; the
+ * editing functions keep the same rules.
+ */
+#ifndef SECKEY_KEYLIST_H
+#define SECKEY_KEYLIST_H
+
+#include <stddef.h>
+
+#include "seckey_error.h"
+#include "seckey_file.h"
+#include "seckey_key.h"
+#include "seckey_policy.h"
+
+/* The list owns its entries. */
+struct seckey_keylist {
+	struct seckey_key	*keys[SECKEY_MAX_KEYS];
+	size_t			 count;
+};
+
+/* An empty list, or NULL when out of memory. */
+struct seckey_keylist *seckey_keylist_new(void);
+
+/* Free the list and every entry; sets *listp to NULL; NULL is fine. */
+void seckey_keylist_free(struct seckey_keylist **listp);
+
+/*
+ * Parse len bytes of text (NUL-terminated); file names it in messages.
+ * max_keys is the policy's (1 .. SECKEY_MAX_KEYS).  Returns 0,
+ * SECKEY_ERR_SYNTAX, SECKEY_ERR_TOOMANY, SECKEY_ERR_DUP, ...
+ */
+int seckey_keylist_parse(const char *text, size_t len, const char *file,
+    unsigned int max_keys, struct seckey_keylist **listp,
+    struct seckey_diag *diag);
+
+/*
+ * Read the key list at path safely (see seckey_file_read; as the user
+ * inside the home).  SECKEY_ERR_NOENT: the user has registered no key.
+ */
+int seckey_keylist_read(const char *path, const struct seckey_user *user,
+    unsigned int max_keys, struct seckey_keylist **listp,
+    struct seckey_diag *diag);
+
+/* The text of the file; *textp is newly allocated, NUL-terminated. */
+int seckey_keylist_format(const struct seckey_keylist *list,
+    const char *user_name, char **textp, size_t *lenp,
+    struct seckey_diag *diag);
+
+/* Replace the locked file with the list (see seckey_file_lock). */
+int seckey_keylist_write(struct seckey_lock *lock,
+    const struct seckey_keylist *list, const char *user_name,
+    struct seckey_diag *diag);
+
+/*
+ * Lock, write and unlock in one go, for a list that was not read under
+ * the lock.  flags: SECKEY_FILE_MKDIR.
+ */
+int seckey_keylist_save(const char *path, const struct seckey_user *user,
+    const struct seckey_keylist *list, int flags, struct seckey_diag *diag);
+
+/*
+ * Add an entry built from info (see seckey_key_new).  SECKEY_ERR_TOOMANY
+ * when the list already holds max_keys, SECKEY_ERR_DUP when the name or
+ * the credential is already there.
+ */
+int seckey_keylist_add(struct seckey_keylist *list, unsigned int max_keys,
+    const struct seckey_key_info *info, struct seckey_diag *diag);
+
+/* SECKEY_ERR_NOTFOUND, SECKEY_ERR_SYNTAX (bad new name), SECKEY_ERR_DUP. */
+int seckey_keylist_rename(struct seckey_keylist *list, const char *old_name,
+    const char *new_name, struct seckey_diag *diag);
+
+/* SECKEY_ERR_NOTFOUND when there is no key of that name. */
+int seckey_keylist_delete(struct seckey_keylist *list, const char *name,
+    struct seckey_diag *diag);
+
+const struct seckey_key *seckey_keylist_find(
+    const struct seckey_keylist *list, const char *name);
+const struct seckey_key *seckey_keylist_find_cred(
+    const struct seckey_keylist *list, const unsigned char *cred_id,
+    size_t cred_id_len);
+
+#endif /* SECKEY_KEYLIST_H */

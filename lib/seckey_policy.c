@@ -1,0 +1,461 @@
+/*
+ * seckey_policy.c: parse pam_seckey.conf with libconfuse.
+ *
+ * libconfuse does the grammar; every option also gets a validation
+ * callback, so a bad value is reported at its own line.  Checks that
+ * involve two options run after the parse.
+ */
+#include <config.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "seckey_conf.h"
+#include "seckey_policy.h"
+#include "seckey_text.h"
+
+#define DEFAULT_KEYS_FILE	"%h/.config/seckey/keys.conf"
+#define DEFAULT_PIN_PROMPT	"Security key PIN: "
+#define DEFAULT_TOUCH_PROMPT	"Touch your security key now."
+#define RP_ID_MAX		255
+#define SERVICE_MAX		64
+#define PROMPT_MAX		200
+
+/* A keys_file template: absolute, or under %h; only %u, %h and %%. */
+static bool
+keys_template_valid(const char *tmpl)
+{
+	size_t i;
+
+	if (tmpl == NULL || strlen(tmpl) >= PATH_MAX ||
+	    (tmpl[0] != '/' && strncmp(tmpl, "%h", 2) != 0))
+		return false;
+	for (i = 0; tmpl[i] != '\0'; i++) {
+		if ((unsigned char)tmpl[i] < 0x20 || tmpl[i] == 0x7f)
+			return false;
+		if (tmpl[i] != '%')
+			continue;
+		i++;
+		if (tmpl[i] != 'u' && tmpl[i] != 'h' && tmpl[i] != '%')
+			return false;
+	}
+
+	return true;
+}
+
+static int
+check_rp_id(cfg_t *cfg, cfg_opt_t *opt)
+{
+	if (seckey_text_token(cfg_opt_getnstr(opt, 0), RP_ID_MAX))
+		return 0;
+	return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX, "rp_id must be 1 to "
+	    "255 printable ASCII characters without spaces");
+}
+
+static int
+check_keys_file(cfg_t *cfg, cfg_opt_t *opt)
+{
+	if (keys_template_valid(cfg_opt_getnstr(opt, 0)))
+		return 0;
+	return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX, "keys_file must be an "
+	    "absolute path or start with %%h; only %%u, %%h and %%%% expand");
+}
+
+static int
+check_max_keys(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long n = cfg_opt_getnint(opt, 0);
+
+	if (n >= 1 && n <= SECKEY_MAX_KEYS)
+		return 0;
+	return seckey_conf_fail(cfg, SECKEY_ERR_RANGE,
+	    "max_keys must be between 1 and %d", SECKEY_MAX_KEYS);
+}
+
+static int
+check_timeout(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long n = cfg_opt_getnint(opt, 0);
+
+	if (n >= 1 && n <= SECKEY_TIMEOUT_MAX)
+		return 0;
+	return seckey_conf_fail(cfg, SECKEY_ERR_RANGE,
+	    "timeout must be between 1 and %d seconds", SECKEY_TIMEOUT_MAX);
+}
+
+static int
+check_uv(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *s = cfg_opt_getnstr(opt, 0);
+
+	if (s != NULL && (strcmp(s, "pin") == 0 || strcmp(s, "none") == 0))
+		return 0;
+	return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX,
+	    "user_verification must be \"pin\" or \"none\"");
+}
+
+static int
+check_prompt(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *s = cfg_opt_getnstr(opt, 0);
+
+	if (s != NULL && s[0] != '\0' && strlen(s) <= PROMPT_MAX &&
+	    seckey_text_printable(s, NULL))
+		return 0;
+	return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX, "%s must be 1 to %d "
+	    "bytes of UTF-8 text without control characters",
+	    cfg_opt_name(opt), PROMPT_MAX);
+}
+
+/* List callbacks run after each value: check them all every time. */
+static int
+check_services(cfg_t *cfg, cfg_opt_t *opt)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg_opt_size(opt); i++)
+		if (!seckey_text_token(cfg_opt_getnstr(opt, i), SERVICE_MAX))
+			return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX,
+			    "reset_services: a PAM service name is 1 to %d "
+			    "printable ASCII characters without spaces",
+			    SERVICE_MAX);
+
+	return 0;
+}
+
+static int
+check_aaguids(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct seckey_aaguid aaguid;
+	unsigned int i;
+
+	for (i = 0; i < cfg_opt_size(opt); i++)
+		if (seckey_aaguid_parse(cfg_opt_getnstr(opt, i),
+		    &aaguid) != SECKEY_OK)
+			return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX,
+			    "allowed_aaguids: '%s' is not a lowercase "
+			    "UUID such as 2fc0579f-8113-47ea-b116-bb5a8db9202a",
+			    cfg_opt_getnstr(opt, i));
+
+	return 0;
+}
+
+struct option_check {
+	const char	*name;
+	int		(*check)(cfg_t *, cfg_opt_t *);
+};
+
+static const struct option_check option_checks[] = {
+	{ "rp_id",		check_rp_id },
+	{ "keys_file",		check_keys_file },
+	{ "max_keys",		check_max_keys },
+	{ "user_verification",	check_uv },
+	{ "timeout",		check_timeout },
+	{ "reset_services",	check_services },
+	{ "allowed_aaguids",	check_aaguids },
+	{ "pin_prompt",		check_prompt },
+	{ "touch_prompt",	check_prompt },
+};
+
+/* The validation callback of every option. */
+static int
+validate_option(cfg_t *cfg, cfg_opt_t *opt)
+{
+	size_t i;
+
+	if ((opt->flags & CFGF_LIST) == 0 && seckey_conf_once(cfg, opt) != 0)
+		return -1;
+	for (i = 0; i < sizeof(option_checks) / sizeof(option_checks[0]); i++)
+		if (strcmp(option_checks[i].name, cfg_opt_name(opt)) == 0)
+			return option_checks[i].check(cfg, opt);
+
+	return 0;
+}
+
+static int
+dup_string(const char *s, char **out)
+{
+	if (s == NULL || (*out = strdup(s)) == NULL)
+		return SECKEY_ERR_NOMEM;
+	return SECKEY_OK;
+}
+
+static int
+default_rp_id(const char *hostname, char **rp_id, struct seckey_diag *diag)
+{
+	char host[HOST_NAME_MAX + 1], id[RP_ID_MAX + 1];
+
+	if (hostname == NULL) {
+		if (gethostname(host, sizeof(host)) != 0) {
+			seckey_diag_set(diag, NULL, 0, "cannot get the "
+			    "host name for the default rp_id");
+			return SECKEY_ERR_IO;
+		}
+		host[sizeof(host) - 1] = '\0';
+		hostname = host;
+	}
+	if (snprintf(id, sizeof(id), "pam://%s", hostname) >= (int)sizeof(id) ||
+	    !seckey_text_token(id, RP_ID_MAX)) {
+		seckey_diag_set(diag, NULL, 0, "the host name makes no valid "
+		    "rp_id; set rp_id in the policy");
+		return SECKEY_ERR_INVAL;
+	}
+
+	return dup_string(id, rp_id);
+}
+
+static int
+copy_lists(cfg_t *cfg, struct seckey_policy *p)
+{
+	unsigned int i, n;
+
+	n = cfg_size(cfg, "reset_services");
+	if ((p->reset_services = calloc(n + 1, sizeof(char *))) == NULL)
+		return SECKEY_ERR_NOMEM;
+	for (i = 0; i < n; i++) {
+		if (dup_string(cfg_getnstr(cfg, "reset_services", i),
+		    &p->reset_services[i]) != SECKEY_OK)
+			return SECKEY_ERR_NOMEM;
+		p->reset_services_len++;
+	}
+
+	n = cfg_size(cfg, "allowed_aaguids");
+	if ((p->allowed_aaguids = calloc(n + 1,
+	    sizeof(struct seckey_aaguid))) == NULL)
+		return SECKEY_ERR_NOMEM;
+	for (i = 0; i < n; i++) {
+		/* Validated while parsing. */
+		if (seckey_aaguid_parse(cfg_getnstr(cfg, "allowed_aaguids", i),
+		    &p->allowed_aaguids[i]) != SECKEY_OK)
+			return SECKEY_ERR_INTERNAL;
+		p->allowed_aaguids_len++;
+	}
+
+	return SECKEY_OK;
+}
+
+static int
+copy_options(cfg_t *cfg, struct seckey_policy *p)
+{
+	int r;
+
+	p->enabled = cfg_getbool(cfg, "enabled");
+	p->max_keys = (unsigned int)cfg_getint(cfg, "max_keys");
+	p->user_verification = strcmp(cfg_getstr(cfg, "user_verification"),
+	    "none") == 0 ? SECKEY_UV_NONE : SECKEY_UV_PIN;
+	p->user_presence = cfg_getbool(cfg, "user_presence");
+	p->timeout = (unsigned int)cfg_getint(cfg, "timeout");
+	p->nouserok = cfg_getbool(cfg, "nouserok");
+	p->debug = cfg_getbool(cfg, "debug");
+
+	if ((r = dup_string(cfg_getstr(cfg, "keys_file"),
+	    &p->keys_file)) != SECKEY_OK ||
+	    (r = dup_string(cfg_getstr(cfg, "pin_prompt"),
+	    &p->pin_prompt)) != SECKEY_OK ||
+	    (r = dup_string(cfg_getstr(cfg, "touch_prompt"),
+	    &p->touch_prompt)) != SECKEY_OK)
+		return r;
+	if (cfg_getstr(cfg, "rp_id") != NULL &&
+	    (r = dup_string(cfg_getstr(cfg, "rp_id"), &p->rp_id)) != SECKEY_OK)
+		return r;
+
+	return copy_lists(cfg, p);
+}
+
+/*
+ * Neither touch nor PIN would sign a user in with no human action at
+ * all: malware could then use a plugged-in key silently.
+ */
+static int
+cross_check(const struct seckey_policy *p, const char *file,
+    struct seckey_diag *diag)
+{
+	if (!p->user_presence && p->user_verification == SECKEY_UV_NONE) {
+		seckey_diag_set(diag, file, 0, "user_presence = false with "
+		    "user_verification = \"none\" would sign in without any "
+		    "human action");
+		return SECKEY_ERR_SYNTAX;
+	}
+
+	return SECKEY_OK;
+}
+
+static int
+build(cfg_t *cfg, const char *file, const char *hostname,
+    struct seckey_policy **policyp, struct seckey_diag *diag)
+{
+	struct seckey_policy *p;
+	int r;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		r = SECKEY_ERR_NOMEM;
+		goto fail;
+	}
+	if ((r = copy_options(cfg, p)) != SECKEY_OK)
+		goto fail;
+	if (p->rp_id == NULL &&
+	    (r = default_rp_id(hostname, &p->rp_id, diag)) != SECKEY_OK)
+		goto fail;
+	if ((r = cross_check(p, file, diag)) != SECKEY_OK)
+		goto fail;
+	*policyp = p;
+	p = NULL;
+
+	r = SECKEY_OK;
+fail:
+	if (r == SECKEY_ERR_NOMEM)
+		seckey_diag_set(diag, file, 0, "out of memory");
+	seckey_policy_free(&p);
+
+	return r;
+}
+
+int
+seckey_policy_parse(const char *text, size_t len, const char *file,
+    const char *hostname, struct seckey_policy **policyp,
+    struct seckey_diag *diag)
+{
+	/* libconfuse wants a writable default list, though it only reads it. */
+	char services[] = "{passwd, chpasswd}";
+	cfg_opt_t opts[] = {
+		CFG_BOOL("enabled", cfg_false, CFGF_NONE),
+		CFG_STR("rp_id", 0, CFGF_NODEFAULT),
+		CFG_STR("keys_file", DEFAULT_KEYS_FILE, CFGF_NONE),
+		CFG_INT_CB("max_keys", SECKEY_MAX_KEYS, CFGF_NONE,
+		    seckey_conf_parse_uint),
+		CFG_STR("user_verification", "pin", CFGF_NONE),
+		CFG_BOOL("user_presence", cfg_true, CFGF_NONE),
+		CFG_INT_CB("timeout", 30, CFGF_NONE, seckey_conf_parse_uint),
+		CFG_BOOL("nouserok", cfg_false, CFGF_NONE),
+		CFG_STR_LIST("reset_services", services, CFGF_NONE),
+		CFG_STR_LIST("allowed_aaguids", 0, CFGF_NONE),
+		CFG_STR("pin_prompt", DEFAULT_PIN_PROMPT, CFGF_NONE),
+		CFG_STR("touch_prompt", DEFAULT_TOUCH_PROMPT, CFGF_NONE),
+		CFG_BOOL("debug", cfg_false, CFGF_NONE),
+		SECKEY_CONF_CTX_OPT,
+		CFG_END()
+	};
+	struct seckey_conf conf;
+	cfg_t *cfg = NULL;
+	size_t i;
+	int r;
+
+	if (policyp == NULL)
+		return SECKEY_ERR_INVAL;
+	*policyp = NULL;
+	if (file == NULL)
+		file = "policy";
+	for (i = 0; opts[i].name != NULL; i++)
+		opts[i].validcb = validate_option;
+
+	if ((cfg = seckey_conf_init(opts, &conf, file, NULL, diag)) == NULL) {
+		seckey_diag_set(diag, file, 0, "out of memory");
+		r = SECKEY_ERR_NOMEM;
+		goto fail;
+	}
+	if ((r = seckey_conf_parse(cfg, &conf, text, len)) != SECKEY_OK)
+		goto fail;
+	r = build(cfg, file, hostname, policyp, diag);
+fail:
+	if (cfg != NULL)
+		cfg_free(cfg);
+
+	return r;
+}
+
+int
+seckey_policy_load(const char *path, bool explicit, const char *hostname,
+    struct seckey_policy **policyp, struct seckey_diag *diag)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	if (policyp == NULL)
+		return SECKEY_ERR_INVAL;
+	*policyp = NULL;
+	if (path == NULL)
+		path = SECKEY_POLICY_PATH;
+
+	/* Only root may own the policy: no owner given. */
+	r = seckey_file_read(path, NULL, &text, &len, diag);
+	if (r == SECKEY_ERR_NOENT && !explicit)
+		r = seckey_policy_parse("", 0, path, hostname, policyp, diag);
+	else if (r == SECKEY_OK)
+		r = seckey_policy_parse(text, len, path, hostname, policyp,
+		    diag);
+	free(text);
+
+	return r;
+}
+
+void
+seckey_policy_free(struct seckey_policy **policyp)
+{
+	struct seckey_policy *p;
+	size_t i;
+
+	if (policyp == NULL || (p = *policyp) == NULL)
+		return;
+	free(p->rp_id);
+	free(p->keys_file);
+	for (i = 0; p->reset_services != NULL && p->reset_services[i]; i++)
+		free(p->reset_services[i]);
+	free(p->reset_services);
+	free(p->allowed_aaguids);
+	free(p->pin_prompt);
+	free(p->touch_prompt);
+	free(p);
+	*policyp = NULL;
+}
+
+bool
+seckey_policy_is_reset_service(const struct seckey_policy *policy,
+    const char *service)
+{
+	size_t i;
+
+	if (policy == NULL || service == NULL)
+		return false;
+	for (i = 0; i < policy->reset_services_len; i++)
+		if (strcmp(policy->reset_services[i], service) == 0)
+			return true;
+
+	return false;
+}
+
+bool
+seckey_policy_aaguid_allowed(const struct seckey_policy *policy,
+    const struct seckey_aaguid *aaguid)
+{
+	size_t i;
+
+	if (policy == NULL || aaguid == NULL)
+		return false;
+	if (policy->allowed_aaguids_len == 0)
+		return true;
+	for (i = 0; i < policy->allowed_aaguids_len; i++)
+		if (seckey_aaguid_equal(&policy->allowed_aaguids[i], aaguid))
+			return true;
+
+	return false;
+}
+
+const char *
+seckey_uv_name(enum seckey_uv uv)
+{
+	return uv == SECKEY_UV_NONE ? "none" : "pin";
+}
+
+int
+seckey_policy_keys_path(const struct seckey_policy *policy,
+    const struct seckey_user *user, char **pathp, struct seckey_diag *diag)
+{
+	if (policy == NULL || user == NULL)
+		return SECKEY_ERR_INVAL;
+	return seckey_expand_path(policy->keys_file, user->name, user->home,
+	    pathp, diag);
+}

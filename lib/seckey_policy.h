@@ -1,0 +1,84 @@
+/*
+ * seckey_policy.h: the administrator's policy, /etc/security/pam_seckey.conf.
+ *
+ * One parser for the module and the helper.  Every option has a default,
+ * so an empty file is valid (and signs no one in: enabled is false).
+ * An unknown option, a bad value or an unsafe file is an error that
+ * names the file and the line.
+ */
+#ifndef SECKEY_POLICY_H
+#define SECKEY_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "seckey_aaguid.h"
+#include "seckey_error.h"
+#include "seckey_file.h"
+#include "seckey_path.h"
+
+#ifndef SECKEY_POLICY_PATH
+#define SECKEY_POLICY_PATH	"/etc/security/pam_seckey.conf"
+#endif
+
+/* Hard ceiling of keys per user, whatever max_keys says. */
+#define SECKEY_MAX_KEYS		10
+#define SECKEY_TIMEOUT_MAX	600
+
+enum seckey_uv {
+	SECKEY_UV_PIN,		/* the key's PIN at every sign-in */
+	SECKEY_UV_NONE,		/* touch alone (discouraged) */
+};
+
+struct seckey_policy {
+	bool			 enabled;
+	char			*rp_id;
+	char			*keys_file;	/* %u, %h, %% template */
+	unsigned int		 max_keys;	/* 1 .. SECKEY_MAX_KEYS */
+	enum seckey_uv		 user_verification;
+	bool			 user_presence;
+	unsigned int		 timeout;	/* seconds, 1 .. 600 */
+	bool			 nouserok;
+	char			**reset_services;
+	size_t			 reset_services_len;
+	struct seckey_aaguid	*allowed_aaguids; /* none: any model */
+	size_t			 allowed_aaguids_len;
+	char			*pin_prompt;
+	char			*touch_prompt;
+	bool			 debug;
+};
+
+/*
+ * Read and parse the policy file.  path NULL means SECKEY_POLICY_PATH.
+ * A missing file gives the defaults unless explicit says the path was
+ * asked for (conf=PATH, --conf PATH): then it is SECKEY_ERR_NOENT.  The
+ * file must be owned by root, writable by no one else, not a symbolic
+ * link, in folders likewise.  hostname NULL: gethostname(), for the
+ * default rp_id "pam://" + hostname.
+ */
+int seckey_policy_load(const char *path, bool explicit, const char *hostname,
+    struct seckey_policy **policyp, struct seckey_diag *diag);
+
+/* Parse len bytes of policy text (NUL-terminated); file names it. */
+int seckey_policy_parse(const char *text, size_t len, const char *file,
+    const char *hostname, struct seckey_policy **policyp,
+    struct seckey_diag *diag);
+
+void seckey_policy_free(struct seckey_policy **policyp);
+
+/* Is service one whose auth is an identity check for a password reset? */
+bool seckey_policy_is_reset_service(const struct seckey_policy *policy,
+    const char *service);
+
+/* May a key of this model be registered and used? */
+bool seckey_policy_aaguid_allowed(const struct seckey_policy *policy,
+    const struct seckey_aaguid *aaguid);
+
+/* "pin" or "none". */
+const char *seckey_uv_name(enum seckey_uv uv);
+
+/* seckey_expand_path() of policy->keys_file for user. */
+int seckey_policy_keys_path(const struct seckey_policy *policy,
+    const struct seckey_user *user, char **pathp, struct seckey_diag *diag);
+
+#endif /* SECKEY_POLICY_H */

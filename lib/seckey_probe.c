@@ -1,0 +1,240 @@
+/*
+ * seckey_probe.c: finding which plugged key holds one of the user's
+ * credentials, without asking for anything.
+ *
+ * A probe is a getAssertion with up=false: the key answers at once,
+ * either with one of the allowed credentials or with NO_CREDENTIALS, and
+ * neither blinks nor waits for a touch.  The whole allow list goes in one
+ * probe; only when a key refuses the list (maxCredentialCountInList, or an
+ * older key's message size) do we ask for its getInfo and split the list,
+ * so the usual sign-in costs one command here instead of two.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "seckey_signin.h"
+
+#define PROBE_POLL_MS	200
+
+/* Probe dev with list->keys[first .. first + count - 1]. */
+static int
+probe_range(struct seckey_device *dev, const char *rp_id,
+    const struct seckey_keylist *list, size_t first, size_t count,
+    const struct seckey_key **keyp, int *fido_r)
+{
+	unsigned char cdh[32];
+	fido_assert_t *assert = NULL;
+	const struct seckey_key *key;
+	size_t i;
+	int r = SECKEY_ERR_NOMEM;
+
+	*fido_r = FIDO_OK;
+	if ((assert = fido_assert_new()) == NULL)
+		goto fail;
+	r = SECKEY_ERR_CRYPTO;
+	if (RAND_bytes(cdh, sizeof(cdh)) != 1)
+		goto fail;
+	r = SECKEY_ERR_INTERNAL;
+	if (fido_assert_set_clientdata_hash(assert, cdh, sizeof(cdh)) !=
+	    FIDO_OK || fido_assert_set_rp(assert, rp_id) != FIDO_OK ||
+	    fido_assert_set_up(assert, FIDO_OPT_FALSE) != FIDO_OK)
+		goto fail;
+	for (i = first; i < first + count; i++) {
+		key = list->keys[i];
+		if (fido_assert_allow_cred(assert, key->cred_id,
+		    key->cred_id_len) != FIDO_OK)
+			goto fail;
+	}
+	if ((*fido_r = fido_dev_get_assert(dev->dev, assert, NULL)) != FIDO_OK) {
+		r = seckey_fido_error(*fido_r);
+		goto fail;
+	}
+	/* CTAP lets a key omit the id when the allow list has one entry. */
+	if (fido_assert_count(assert) != 1)
+		key = NULL;
+	else if (fido_assert_id_ptr(assert, 0) == NULL && count == 1)
+		key = list->keys[first];
+	else
+		key = seckey_keylist_find_cred(list, fido_assert_id_ptr(assert,
+		    0), fido_assert_id_len(assert, 0));
+	r = SECKEY_ERR_FIDO;
+	if (key == NULL)
+		goto fail;	/* an answer for a credential we never sent */
+	*keyp = key;
+	r = SECKEY_OK;
+fail:
+	fido_assert_free(&assert);
+	return r;
+}
+
+/* maxCredentialCountInList of dev, from a getInfo; 1 if it gives none. */
+static size_t
+max_list_len(struct seckey_device *dev)
+{
+	fido_cbor_info_t *info;
+	uint64_t max = 1;
+
+	if ((info = fido_cbor_info_new()) == NULL)
+		return 1;
+	if (fido_dev_get_cbor_info(dev->dev, info) == FIDO_OK &&
+	    fido_cbor_info_maxcredcntlst(info) > 0)
+		max = fido_cbor_info_maxcredcntlst(info);
+	fido_cbor_info_free(&info);
+	return max > SECKEY_MAX_KEYS ? SECKEY_MAX_KEYS : (size_t)max;
+}
+
+int
+seckey_probe(struct seckey_device *dev, const char *rp_id,
+    const struct seckey_keylist *list, const struct seckey_key **keyp,
+    struct seckey_diag *diag)
+{
+	size_t chunk, first;
+	int fido_r, r;
+
+	*keyp = NULL;
+	if (list->count == 0)
+		return SECKEY_ERR_NO_CREDENTIAL;
+	r = probe_range(dev, rp_id, list, 0, list->count, keyp, &fido_r);
+	if (r == SECKEY_OK || r == SECKEY_ERR_NO_CREDENTIAL ||
+	    r == SECKEY_ERR_DEVICE_LOST || list->count == 1)
+		goto out;
+	chunk = max_list_len(dev);
+	for (first = 0; first < list->count; first += chunk) {
+		if (chunk > list->count - first)
+			chunk = list->count - first;
+		r = probe_range(dev, rp_id, list, first, chunk, keyp, &fido_r);
+		if (r != SECKEY_ERR_NO_CREDENTIAL)
+			break;
+	}
+out:
+	if (r != SECKEY_OK && r != SECKEY_ERR_NO_CREDENTIAL)
+		seckey_diag_set(diag, NULL, 0, "probe of security key %s "
+		    "failed: %s", dev->path, fido_r != FIDO_OK ?
+		    fido_strerr(fido_r) : seckey_strerror(r));
+	return r;
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+sleep_ms(long long ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		continue;
+}
+
+static bool
+path_in(char **paths, const char *path)
+{
+	size_t i;
+
+	for (i = 0; paths != NULL && paths[i] != NULL; i++)
+		if (strcmp(paths[i], path) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Probe every plugged key not probed yet; a key that answered "none of
+ * these" is not asked again while it stays plugged in.
+ */
+static int
+probe_new_devices(char **plugged, char **checked, size_t *nchecked,
+    const struct seckey_keylist *list, const struct seckey_signin_opts *opts,
+    struct seckey_device **devp, const struct seckey_key **keyp,
+    struct seckey_diag *diag)
+{
+	struct seckey_device *dev = NULL;
+	size_t i;
+	int r;
+
+	for (i = 0; plugged[i] != NULL; i++) {
+		if (path_in(checked, plugged[i]))
+			continue;
+		if (seckey_device_open(plugged[i], &dev, diag) != SECKEY_OK)
+			continue;	/* not ready yet, or U2F only */
+		/* A probe needs no touch: a key that hangs is broken. */
+		r = fido_dev_set_timeout(dev->dev, opts->timeout_ms) != FIDO_OK ?
+		    SECKEY_ERR_INTERNAL :
+		    seckey_probe(dev, opts->rp_id, list, keyp, diag);
+		if (r == SECKEY_OK) {
+			*devp = dev;
+			return SECKEY_OK;
+		}
+		seckey_device_free(&dev);
+		if (r == SECKEY_ERR_NOMEM)
+			return r;
+		if (*nchecked < SECKEY_DEVICES_MAX &&
+		    (checked[*nchecked] = strdup(plugged[i])) != NULL)
+			(*nchecked)++;
+	}
+	return SECKEY_ERR_NO_DEVICE;
+}
+
+/* Forget keys that were pulled out: plugged in again, they are new. */
+static void
+forget_unplugged(char **plugged, char **checked, size_t *nchecked)
+{
+	size_t i = 0;
+
+	while (i < *nchecked) {
+		if (path_in(plugged, checked[i])) {
+			i++;
+			continue;
+		}
+		free(checked[i]);
+		checked[i] = checked[--(*nchecked)];
+		checked[*nchecked] = NULL;
+	}
+}
+
+int
+seckey_find_device(const struct seckey_keylist *list,
+    const struct seckey_signin_opts *opts, struct seckey_device **devp,
+    const struct seckey_key **keyp, struct seckey_diag *diag)
+{
+	char *checked[SECKEY_DEVICES_MAX + 1] = { NULL };
+	char **plugged = NULL;
+	size_t nchecked = 0, nplugged, i;
+	long long deadline = now_ms() + opts->timeout_ms, left;
+	int r;
+
+	*devp = NULL;
+	*keyp = NULL;
+	for (;;) {
+		if ((r = seckey_device_paths(&plugged, &nplugged, diag)) != 0)
+			break;
+		forget_unplugged(plugged, checked, &nchecked);
+		r = probe_new_devices(plugged, checked, &nchecked, list, opts,
+		    devp, keyp, diag);
+		seckey_device_paths_free(&plugged);
+		if (r != SECKEY_ERR_NO_DEVICE || (left = deadline - now_ms()) <= 0)
+			break;
+		sleep_ms(left < PROBE_POLL_MS ? left : PROBE_POLL_MS);
+	}
+	for (i = 0; i < nchecked; i++)
+		free(checked[i]);
+	if (r == SECKEY_ERR_NO_DEVICE)
+		seckey_diag_set(diag, NULL, 0, "no security key holding a "
+		    "registered credential was found within %d s",
+		    opts->timeout_ms / 1000);
+	return r;
+}

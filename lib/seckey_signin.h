@@ -1,0 +1,64 @@
+/*
+ * seckey_signin.h: the FIDO2 side of a sign-in.
+ *
+ * Two steps, so that the PIN is asked for only once a registered key is
+ * known to be plugged in:
+ *
+ *   seckey_find_device()   waits for a plugged key that holds one of the
+ *                          user's credentials, found by a silent probe
+ *                          (getAssertion without user presence, the whole
+ *                          allow list at once, split only if the key says
+ *                          the list is too long);
+ *   seckey_authenticate()  the real assertion on that key: a fresh random
+ *                          challenge, the PIN, a touch, the signature
+ *                          checked against the registered public key and
+ *                          the UP/UV flags the policy requires.
+ */
+#ifndef SECKEY_SIGNIN_H
+#define SECKEY_SIGNIN_H
+
+#include <stdbool.h>
+
+#include "seckey_device.h"
+#include "seckey_error.h"
+#include "seckey_keylist.h"
+#include "seckey_mem.h"
+
+struct seckey_signin_opts {
+	const char	*rp_id;
+	bool		 require_up;	/* a touch */
+	bool		 require_uv;	/* the PIN (user verification) */
+	int		 timeout_ms;	/* for a key to appear, for a touch */
+};
+
+/*
+ * Wait up to opts->timeout_ms for a plugged key holding a credential of
+ * list.  On success *devp is the opened key and *keyp the entry of list
+ * it answered for.  SECKEY_ERR_NO_DEVICE when none appeared in time.
+ */
+int seckey_find_device(const struct seckey_keylist *list,
+    const struct seckey_signin_opts *opts, struct seckey_device **devp,
+    const struct seckey_key **keyp, struct seckey_diag *diag);
+
+/*
+ * One silent probe of dev with every credential of list.  Returns 0 and
+ * sets *keyp, or SECKEY_ERR_NO_CREDENTIAL, or another error.
+ */
+int seckey_probe(struct seckey_device *dev, const char *rp_id,
+    const struct seckey_keylist *list, const struct seckey_key **keyp,
+    struct seckey_diag *diag);
+
+/*
+ * The assertion proper.  pin may be NULL only when !opts->require_uv.
+ * Errors: SECKEY_ERR_PIN_* as the key reports them, SECKEY_ERR_TIMEOUT
+ * (no touch in time), SECKEY_ERR_DEVICE_LOST, SECKEY_ERR_SIGNATURE,
+ * SECKEY_ERR_FLAGS (UP or UV missing).
+ */
+int seckey_authenticate(struct seckey_device *dev,
+    const struct seckey_key *key, const struct seckey_pin *pin,
+    const struct seckey_signin_opts *opts, struct seckey_diag *diag);
+
+/* PIN retries left on dev, or a negative SECKEY_ERR_*. */
+int seckey_pin_retries(struct seckey_device *dev);
+
+#endif /* SECKEY_SIGNIN_H */

@@ -1,0 +1,528 @@
+/*
+ * test_keylist.c: key lists: the documented format, a write-read round
+ * trip, and every way a list is refused as a whole.  Test keys are made
+ * here with OpenSSL; no key material is committed.
+ */
+#include <config.h>
+
+#include <sys/stat.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "seckey_base64.h"
+#include "seckey_keylist.h"
+#include "tap.h"
+#include "testutil.h"
+
+enum { ES256, EDDSA, RS256, RSA1024, P384, NKEYS };
+
+static EVP_PKEY *pkeys[NKEYS];
+static unsigned char *ders[NKEYS];
+static size_t der_lens[NKEYS];
+static char *der_b64[NKEYS];
+
+static const char aaguid_text[] = "2fc0579f-8113-47ea-b116-bb5a8db9202a";
+static const char created_text[] = "2026-11-26T08:00:00Z";
+
+static void
+make_keys(void)
+{
+	int i, len;
+
+	pkeys[ES256] = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	pkeys[EDDSA] = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	pkeys[RS256] = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+	pkeys[RSA1024] = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024);
+	pkeys[P384] = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
+	for (i = 0; i < NKEYS; i++) {
+		ders[i] = NULL;
+		if (pkeys[i] == NULL ||
+		    (len = i2d_PUBKEY(pkeys[i], &ders[i])) <= 0 ||
+		    seckey_base64_encode(ders[i], (size_t)len,
+		    &der_b64[i]) != SECKEY_OK) {
+			fprintf(stderr, "cannot make test key %d\n", i);
+			exit(99);
+		}
+		der_lens[i] = (size_t)len;
+	}
+}
+
+static void
+free_keys(void)
+{
+	int i;
+
+	for (i = 0; i < NKEYS; i++) {
+		EVP_PKEY_free(pkeys[i]);
+		OPENSSL_free(ders[i]);
+		free(der_b64[i]);
+	}
+}
+
+/* A credential id of len bytes, all equal to seed. */
+static const unsigned char *
+cred_of(int seed, size_t len)
+{
+	static unsigned char creds[16][1100];
+	unsigned char *c = creds[seed % 16];
+
+	memset(c, seed, len);
+	return c;
+}
+
+static struct seckey_key_info
+info_of(const char *name, int seed, int key, enum seckey_alg alg)
+{
+	struct seckey_key_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.name = name;
+	info.cred_id = cred_of(seed, 64);
+	info.cred_id_len = 64;
+	info.pubkey_der = ders[key];
+	info.pubkey_der_len = der_lens[key];
+	info.alg = alg;
+	seckey_aaguid_parse(aaguid_text, &info.aaguid);
+	info.transport = SECKEY_TRANSPORT_USB;
+	seckey_time_parse(created_text, &info.created);
+
+	return info;
+}
+
+/* One key section, in the documented layout, with one field replaced. */
+static char *
+section(const char *name, int seed, int key, const char *alg,
+    const char *field, const char *value)
+{
+	char *cred = NULL, *text = NULL;
+
+	seckey_base64_encode(cred_of(seed, 64), 64, &cred);
+	if (asprintf(&text, "key \"%s\" {\n"
+	    "  credential = \"%s\"\n"
+	    "  public_key = \"%s\"\n"
+	    "  algorithm  = \"%s\"\n"
+	    "  aaguid     = \"%s\"\n"
+	    "  transport  = \"usb\"\n"
+	    "  created    = \"%s\"\n"
+	    "}\n", name, cred, der_b64[key], alg, aaguid_text,
+	    created_text) < 0)
+		exit(99);
+	free(cred);
+	if (field != NULL) {
+		/* Replace the line of that field (value NULL: drop it). */
+		char *start = strstr(text, field), *end, *out = NULL;
+
+		end = strchr(start, '\n') + 1;
+		*start = '\0';
+		if (asprintf(&out, "%s%s%s%s%s", text, value ? field : "",
+		    value ? " = " : "", value ? value : "",
+		    value ? "\n" : "") < 0)
+			exit(99);
+		if (asprintf(&start, "%s%s", out, end) < 0)
+			exit(99);
+		free(out);
+		free(text);
+		text = start;
+	}
+
+	return text;
+}
+
+static int
+parse(const char *text, unsigned int max_keys, struct seckey_keylist **list,
+    struct seckey_diag *diag)
+{
+	seckey_diag_clear(diag);
+	return seckey_keylist_parse(text, strlen(text), "keys.conf", max_keys,
+	    list, diag);
+}
+
+static struct seckey_keylist *
+three_keys(void)
+{
+	struct seckey_keylist *list = seckey_keylist_new();
+	struct seckey_key_info info;
+	struct seckey_diag diag;
+	int r = 0;
+
+	info = info_of("Blue key", 1, ES256, SECKEY_ALG_ES256);
+	r |= seckey_keylist_add(list, 10, &info, &diag);
+	info = info_of("Cl\xc3\xa9 \xf0\x9f\x94\x91 $HOME ${X} 100%", 2,
+	    EDDSA, SECKEY_ALG_EDDSA);
+	info.transport = SECKEY_TRANSPORT_NFC;
+	r |= seckey_keylist_add(list, 10, &info, &diag);
+	info = info_of("Backup", 3, RS256, SECKEY_ALG_RS256);
+	info.created = 0;
+	r |= seckey_keylist_add(list, 10, &info, &diag);
+	if (r != 0) {
+		fprintf(stderr, "cannot build a list: %s\n", diag.msg);
+		exit(99);
+	}
+
+	return list;
+}
+
+static bool
+same_key(const struct seckey_key *a, const struct seckey_key *b)
+{
+	return strcmp(a->name, b->name) == 0 &&
+	    a->cred_id_len == b->cred_id_len &&
+	    memcmp(a->cred_id, b->cred_id, a->cred_id_len) == 0 &&
+	    a->pubkey_der_len == b->pubkey_der_len &&
+	    memcmp(a->pubkey_der, b->pubkey_der, a->pubkey_der_len) == 0 &&
+	    EVP_PKEY_eq(a->pubkey, b->pubkey) == 1 && a->alg == b->alg &&
+	    seckey_aaguid_equal(&a->aaguid, &b->aaguid) &&
+	    a->transport == b->transport && a->created == b->created;
+}
+
+static void
+test_round_trip(void)
+{
+	struct seckey_keylist *list = three_keys(), *back = NULL;
+	struct seckey_diag diag;
+	char *text = NULL, *again = NULL;
+	size_t len, len2, i, same = 0;
+
+	is_int(seckey_keylist_format(list, "alice", &text, &len, &diag),
+	    SECKEY_OK, "format a list of three keys");
+	ok(strncmp(text, "# Security keys of alice. Written by seckey; safe "
+	    "to read, careful to edit.\nkey \"Blue key\" {\n  credential = \"",
+	    100) == 0, "the documented header and first line");
+	has_str(text, "\"\n  algorithm  = \"es256\"        # es256 | eddsa | "
+	    "rs256\n  aaguid     = \"2fc0579f-8113-47ea-b116-bb5a8db9202a\"\n"
+	    "  transport  = \"usb\"          # usb | nfc\n  created    = "
+	    "\"2026-11-26T08:00:00Z\"\n}\n", "the documented field lines");
+	has_str(text, "\\044HOME \\044{X}", "'$' is written escaped");
+	is_int(parse(text, 10, &back, &diag), SECKEY_OK, "parse it back");
+	for (i = 0; back != NULL && i < 3 && i < back->count; i++)
+		same += same_key(list->keys[i], back->keys[i]);
+	is_int((long)same, 3, "every field of every key survives");
+	is_int(seckey_keylist_format(back, "alice", &again, &len2, &diag),
+	    SECKEY_OK, "format it again");
+	ok(len == len2 && strcmp(text, again) == 0, "byte for byte the same");
+	free(text);
+	free(again);
+	seckey_keylist_free(&back);
+	seckey_keylist_free(&list);
+	ok(list == NULL, "free sets the pointer to NULL");
+}
+
+static void
+test_files(void)
+{
+	struct seckey_keylist *list = three_keys(), *back = NULL;
+	struct seckey_user user = { "tester", 0, 0, NULL };
+	struct seckey_diag diag;
+	char *home = scratch_new(), path[PATH_MAX + 64];
+	struct stat st;
+
+	user.uid = getuid();
+	user.gid = getgid();
+	user.home = home;
+	snprintf(path, sizeof(path), "%s/.config/seckey/keys.conf", home);
+	is_int(seckey_keylist_read(path, &user, 10, &back, &diag),
+	    SECKEY_ERR_NOENT, "no list yet: NOENT");
+	is_int(seckey_keylist_save(path, &user, list, SECKEY_FILE_MKDIR,
+	    &diag), SECKEY_OK, "save a list");
+	ok(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600,
+	    "mode 0600");
+	is_int(seckey_keylist_read(path, &user, 10, &back, &diag), SECKEY_OK,
+	    "read it back");
+	ok(back != NULL && back->count == 3 &&
+	    same_key(list->keys[1], back->keys[1]), "the same keys");
+	seckey_keylist_free(&back);
+	is_int(seckey_keylist_read(path, &user, 2, &back, &diag),
+	    SECKEY_ERR_TOOMANY, "more keys than max_keys are refused");
+	chmod(path, 0660);
+	is_int(seckey_keylist_read(path, &user, 10, &back, &diag),
+	    SECKEY_ERR_PERM, "a group-writable list is refused");
+	ok(back == NULL, "and gives no list");
+	seckey_keylist_free(&list);
+	scratch_remove(&home);
+}
+
+static void
+test_too_many(void)
+{
+	struct seckey_keylist *list = NULL;
+	struct seckey_key_info info;
+	struct seckey_diag diag;
+	char *text = strdup(""), *sec, *joined, name[16];
+	int i, r = 0;
+
+	for (i = 0; i < 11; i++) {
+		snprintf(name, sizeof(name), "Key %d", i + 1);
+		sec = section(name, i + 1, ES256, "es256", NULL, NULL);
+		if (asprintf(&joined, "%s%s", text, sec) < 0)
+			exit(99);
+		free(text);
+		free(sec);
+		text = joined;
+		if (i == 9) {
+			is_int(parse(text, 10, &list, &diag), SECKEY_OK,
+			    "10 keys are fine");
+			seckey_keylist_free(&list);
+		}
+	}
+	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_TOOMANY,
+	    "11 keys are refused");
+	ok(list == NULL, "as a whole");
+	has_str(diag.msg, "more than 10 keys", "with a clear message");
+	is_int(parse(text, 50, &list, &diag), SECKEY_ERR_TOOMANY,
+	    "whatever max_keys says, 10 is the ceiling");
+	free(text);
+
+	list = seckey_keylist_new();
+	for (i = 0; i < 10; i++) {
+		snprintf(name, sizeof(name), "Key %d", i + 1);
+		info = info_of(name, i + 1, ES256, SECKEY_ALG_ES256);
+		r |= seckey_keylist_add(list, 10, &info, &diag);
+	}
+	is_int(r, SECKEY_OK, "add 10 keys");
+	info = info_of("Eleven", 11, ES256, SECKEY_ALG_ES256);
+	is_int(seckey_keylist_add(list, 10, &info, &diag), SECKEY_ERR_TOOMANY,
+	    "an 11th is refused");
+	is_int((long)list->count, 10, "the list is unchanged");
+	seckey_keylist_free(&list);
+}
+
+static void
+test_duplicates(void)
+{
+	struct seckey_keylist *list = NULL;
+	struct seckey_diag diag;
+	char *a = section("Blue", 1, ES256, "es256", NULL, NULL);
+	char *b = section("Blue", 2, ES256, "es256", NULL, NULL);
+	char *c = section("Red", 1, ES256, "es256", NULL, NULL);
+	char *text;
+
+	if (asprintf(&text, "%s%s", a, b) < 0)
+		exit(99);
+	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_DUP,
+	    "a name used twice is refused");
+	has_str(diag.msg, "\"Blue\" is used twice", "and named");
+	free(text);
+	if (asprintf(&text, "%skey \"Blue\" {\n}\n", a) < 0)
+		exit(99);
+	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_DUP,
+	    "so is a second, empty section of the same name");
+	free(text);
+	if (asprintf(&text, "%s%s", a, c) < 0)
+		exit(99);
+	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_DUP,
+	    "a credential used twice is refused");
+	has_str(diag.msg, "already registered", "and named");
+	ok(list == NULL, "no list");
+	free(text);
+	free(a);
+	free(b);
+	free(c);
+}
+
+struct bad_field {
+	const char	*field;
+	const char	*value;		/* NULL: leave the field out */
+	int		 key;
+	const char	*alg;
+	int		 line;		/* 0: the closing brace */
+	const char	*says;
+};
+
+static const struct bad_field bad_fields[] = {
+	{ "  credential", "\"not base64!\"", ES256, "es256", 2, "base64" },
+	{ "  credential", "\"Zm9v\n\"", ES256, "es256", 3, "base64" },
+	{ "  credential", "\"Zh==\"", ES256, "es256", 2, "base64" },
+	{ "  credential", "\"\"", ES256, "es256", 2, "1 to 1023" },
+	{ "  public_key", "\"aGVsbG8=\"", ES256, "es256", 0, "DER" },
+	{ "  public_key", "\"@@@@\"", ES256, "es256", 3, "base64" },
+	{ NULL, NULL, EDDSA, "es256", 0, "P-256" },
+	{ NULL, NULL, P384, "es256", 0, "P-256" },
+	{ NULL, NULL, ES256, "eddsa", 0, "Ed25519" },
+	{ NULL, NULL, ES256, "rs256", 0, "RSA" },
+	{ NULL, NULL, RSA1024, "rs256", 0, "2048" },
+	{ "  algorithm ", "\"ES256\"", ES256, "es256", 4, "es256" },
+	{ "  aaguid    ", "\"2FC0579F-8113-47EA-B116-BB5A8DB9202A\"", ES256,
+	    "es256", 5, "lowercase UUID" },
+	{ "  transport ", "\"ble\"", ES256, "es256", 6, "usb" },
+	{ "  created   ", "\"2026-11-26 08:00:00\"", ES256, "es256", 7,
+	    "UTC time" },
+	{ "  created   ", "\"2026-11-26T08:00:00Z\"\n  created = "
+	    "\"2026-11-26T08:00:00Z\"", ES256, "es256", 8, "twice" },
+	{ "  created   ", NULL, ES256, "es256", 0, "created is missing" },
+	{ "  created   ", "\"2026-11-26T08:00:00Z\"\n  color = \"blue\"",
+	    ES256, "es256", 8, "color" },
+	{ "  created   ", "\"2026-11-26T08:00:00Z\"\n  key \"x\" {}", ES256,
+	    "es256", 8, "key" },
+	{ "  aaguid    ", "\"${AAGUID}\"", ES256, "es256", 5, "environment" },
+};
+
+static void
+test_bad_fields(void)
+{
+	struct seckey_keylist *list;
+	struct seckey_diag diag;
+	size_t i;
+	char *text;
+	int r;
+
+	for (i = 0; i < sizeof(bad_fields) / sizeof(bad_fields[0]); i++) {
+		const struct bad_field *b = &bad_fields[i];
+
+		list = NULL;
+		text = section("Blue", 1, b->key, b->alg, b->field, b->value);
+		r = parse(text, 10, &list, &diag);
+		is_int(r, SECKEY_ERR_SYNTAX, "broken entry %zu refused (%s)",
+		    i, diag.msg);
+		ok(list == NULL, "no list for a broken entry");
+		has_str(diag.msg, b->says, "entry %zu: the message says why",
+		    i);
+		if (b->line > 0)
+			is_int(diag.line, b->line, "entry %zu: at line %d", i,
+			    b->line);
+		free(text);
+	}
+}
+
+static void
+test_der_trailing(void)
+{
+	struct seckey_keylist *list = NULL;
+	struct seckey_diag diag;
+	unsigned char longer[SECKEY_PUBKEY_MAX];
+	char *b64 = NULL, *value = NULL, *text;
+
+	memcpy(longer, ders[ES256], der_lens[ES256]);
+	longer[der_lens[ES256]] = 0;
+	seckey_base64_encode(longer, der_lens[ES256] + 1, &b64);
+	if (asprintf(&value, "\"%s\"", b64) < 0)
+		exit(99);
+	text = section("Blue", 1, ES256, "es256", "  public_key", value);
+	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_SYNTAX,
+	    "a public key with a trailing byte is refused");
+	free(text);
+	free(value);
+	free(b64);
+}
+
+static void
+test_names(void)
+{
+	struct seckey_keylist *list = NULL;
+	struct seckey_diag diag;
+	char name[300], *text;
+	int i;
+
+	for (i = 0; i < 64; i++)
+		memcpy(name + 2 * i, "\xc3\xa9", 2);
+	name[128] = '\0';
+	text = section(name, 1, ES256, "es256", NULL, NULL);
+	is_int(parse(text, 10, &list, &diag), SECKEY_OK,
+	    "a name of 64 two-byte characters");
+	seckey_keylist_free(&list);
+	free(text);
+	memcpy(name + 128, "e", 2);
+	text = section(name, 1, ES256, "es256", NULL, NULL);
+	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_SYNTAX,
+	    "65 characters are too many");
+	free(text);
+	text = section("", 1, ES256, "es256", NULL, NULL);
+	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_SYNTAX,
+	    "an empty name is refused");
+	free(text);
+	text = section("Blue\\x1b[2J", 1, ES256, "es256", NULL, NULL);
+	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_SYNTAX,
+	    "a control character in a name is refused");
+	ok(strchr(diag.msg, '\x1b') == NULL, "and not echoed");
+	free(text);
+	text = section(" Blue", 1, ES256, "es256", NULL, NULL);
+	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_SYNTAX,
+	    "a leading space is refused");
+	free(text);
+	text = section("Bl\\\"ue", 1, ES256, "es256", NULL, NULL);
+	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_SYNTAX,
+	    "a quote in a name is refused");
+	free(text);
+}
+
+static void
+test_other_text(void)
+{
+	struct seckey_keylist *list = NULL;
+	struct seckey_diag diag;
+
+	is_int(parse("", 10, &list, &diag), SECKEY_OK, "an empty list");
+	ok(list != NULL && list->count == 0, "holds no key");
+	seckey_keylist_free(&list);
+	is_int(parse("# only a comment\n", 10, &list, &diag), SECKEY_OK,
+	    "a list with only a comment");
+	seckey_keylist_free(&list);
+	is_int(parse("\nkeys \"Blue\" {\n}\n", 10, &list, &diag),
+	    SECKEY_ERR_SYNTAX, "an unknown section");
+	is_int(diag.line, 2, "at its line");
+	is_int(parse("key {\n}\n", 10, &list, &diag), SECKEY_ERR_SYNTAX,
+	    "a key without a name");
+	is_int(parse("key \"Blue\" {\n", 10, &list, &diag), SECKEY_ERR_SYNTAX,
+	    "an unclosed section");
+	is_int(parse("", 0, &list, &diag), SECKEY_ERR_INVAL,
+	    "max_keys 0 is an error");
+}
+
+static void
+test_edit(void)
+{
+	struct seckey_keylist *list = three_keys();
+	struct seckey_diag diag;
+	const struct seckey_key *key;
+
+	is_int(seckey_keylist_rename(list, "Blue key", "Green key", &diag),
+	    SECKEY_OK, "rename");
+	ok(seckey_keylist_find(list, "Green key") != NULL &&
+	    seckey_keylist_find(list, "Blue key") == NULL, "renamed");
+	is_int(seckey_keylist_rename(list, "Green key", "Backup", &diag),
+	    SECKEY_ERR_DUP, "rename to a name in use");
+	is_int(seckey_keylist_rename(list, "Nope", "Other", &diag),
+	    SECKEY_ERR_NOTFOUND, "rename a missing key");
+	is_int(seckey_keylist_rename(list, "Green key", "", &diag),
+	    SECKEY_ERR_SYNTAX, "rename to an invalid name");
+	is_int(seckey_keylist_rename(list, "Green key", "Green key", &diag),
+	    SECKEY_OK, "rename to the same name");
+	key = seckey_keylist_find_cred(list, cred_of(3, 64), 64);
+	ok(key != NULL && strcmp(key->name, "Backup") == 0,
+	    "find a key by credential");
+	ok(seckey_keylist_find_cred(list, cred_of(9, 64), 64) == NULL,
+	    "an unknown credential");
+	is_int(seckey_keylist_delete(list, "Nope", &diag), SECKEY_ERR_NOTFOUND,
+	    "delete a missing key");
+	is_int(seckey_keylist_delete(list, "Green key", &diag), SECKEY_OK,
+	    "delete");
+	ok(list->count == 2 && strcmp(list->keys[1]->name, "Backup") == 0 &&
+	    list->keys[2] == NULL, "the others keep their order");
+	seckey_keylist_free(&list);
+}
+
+int
+main(void)
+{
+	make_keys();
+
+	test_round_trip();
+	test_files();
+	test_too_many();
+	test_duplicates();
+	test_bad_fields();
+	test_der_trailing();
+	test_names();
+	test_other_text();
+	test_edit();
+
+	free_keys();
+
+	return done();
+}
