@@ -99,11 +99,6 @@ check_assertion(const fido_assert_t *assert, const struct seckey_key *key,
 		    "credential than the one asked for");
 		return SECKEY_ERR_SIGNATURE;
 	}
-	if ((r = verify_signature(assert, key)) != SECKEY_OK) {
-		seckey_diag_set(diag, NULL, 0, "the assertion signature does "
-		    "not verify with the public key of \"%s\"", key->name);
-		return r;
-	}
 	flags = fido_assert_flags(assert, 0);
 	if ((opts->require_up && !(flags & FLAG_UP)) ||
 	    (opts->require_uv && !(flags & FLAG_UV))) {
@@ -111,6 +106,11 @@ check_assertion(const fido_assert_t *assert, const struct seckey_key *key,
 		    "(flags 0x%02x)", opts->require_uv && !(flags & FLAG_UV) ?
 		    "user verification" : "user presence", flags);
 		return SECKEY_ERR_FLAGS;
+	}
+	if ((r = verify_signature(assert, key)) != SECKEY_OK) {
+		seckey_diag_set(diag, NULL, 0, "the assertion signature does "
+		    "not verify with the public key of \"%s\"", key->name);
+		return r;
 	}
 	return SECKEY_OK;
 }

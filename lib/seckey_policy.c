@@ -370,6 +370,7 @@ int
 seckey_policy_load(const char *path, bool explicit, const char *hostname,
     struct seckey_policy **policyp, struct seckey_diag *diag)
 {
+	struct seckey_user self = { "", 0, 0, NULL };
 	char *text = NULL;
 	size_t len = 0;
 	int r;
@@ -380,8 +381,16 @@ seckey_policy_load(const char *path, bool explicit, const char *hostname,
 	if (path == NULL)
 		path = SECKEY_POLICY_PATH;
 
-	/* Only root may own the policy: no owner given. */
-	r = seckey_file_read(path, NULL, &text, &len, diag);
+	/*
+	 * The policy belongs to root.  A process that is not root (a screen
+	 * locker, the helper run by a user, the test suite) may also trust
+	 * a file of its own account: it can only change its own sign-in
+	 * with it.  su, sudo and login run as root and accept root's only.
+	 */
+	self.uid = geteuid();
+	self.gid = getegid();
+	r = seckey_file_read(path, self.uid == 0 ? NULL : &self, &text, &len,
+	    diag);
 	if (r == SECKEY_ERR_NOENT && !explicit)
 		r = seckey_policy_parse("", 0, path, hostname, policyp, diag);
 	else if (r == SECKEY_OK)

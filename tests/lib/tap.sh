@@ -20,7 +20,17 @@ tap_planned=""
 WITH_VIRTKEY="$top_builddir/tests/with-virtkey"
 
 # Every test gets its own scratch folder, removed at exit unless KEEP_TMP=1.
-TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/seckey-test.XXXXXX") || exit 99
+# pam_seckey refuses policy files and key lists below a folder anyone may
+# write to, such as /tmp, so the scratch folders live where every folder
+# above them belongs to root or to us: /run for root, the build tree
+# (in the user's own files) otherwise.
+if [ "$(id -u)" -eq 0 ] && [ -d /run ] && [ ! -L /run ]; then
+	TEST_TMP_BASE=/run/pam_seckey-tests
+else
+	TEST_TMP_BASE="$top_builddir/tests/tmp"
+fi
+mkdir -p "$TEST_TMP_BASE" && chmod 0755 "$TEST_TMP_BASE" || exit 99
+TEST_TMP=$(mktemp -d "$TEST_TMP_BASE/test.XXXXXX") || exit 99
 chmod 0755 "$TEST_TMP"
 tap_cleanup() {
 	[ "${KEEP_TMP:-0}" = 1 ] || rm -rf "$TEST_TMP"

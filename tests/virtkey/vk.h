@@ -97,7 +97,17 @@ struct vk_config {
 	size_t			 nprotocols;
 	long			 reset_window_s;
 	int			 uv_not_required;
+	unsigned int		 evil;		/* VK_EVIL_* */
 };
+
+/* Authenticator data flags. */
+#define VK_FLAG_UP		0x01
+#define VK_FLAG_UV		0x04
+
+/* Misbehaviour on purpose (--evil), to test that clients refuse it. */
+#define VK_EVIL_CLEAR_UP	0x01	/* assertions lack the UP flag */
+#define VK_EVIL_CLEAR_UV	0x02	/* assertions lack the UV flag */
+#define VK_EVIL_BAD_SIG		0x04	/* assertion signatures are broken */
 
 /* The key's flash: everything the state file holds. */
 struct vk_state {

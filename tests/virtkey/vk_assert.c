@@ -14,8 +14,6 @@
 
 #include "vk.h"
 
-#define FLAG_UP	0x01
-#define FLAG_UV	0x04
 
 struct ga_req {
 	const char		*rpid;
@@ -81,7 +79,7 @@ ga_check(struct vk *vk, const struct ga_req *req, uint8_t *flags)
 	    req->rpid_len)) != CTAP2_OK)
 		return r;
 	if (vk->pin.token_uv)
-		*flags |= FLAG_UV;
+		*flags |= VK_FLAG_UV;
 	return CTAP2_OK;
 }
 
@@ -135,6 +133,8 @@ ga_sign(struct vk *vk, const struct ga_req *req, const struct ga_cred *cred,
 	    vk_key_sign(key, cred->alg, auth_data, ad_len, req->cdh,
 	    req->cdh_len, sig, &sig_len) != 0)
 		goto fail;
+	if ((vk->cfg.evil & VK_EVIL_BAD_SIG) && sig_len > 8)
+		sig[sig_len - 4] ^= 0x5a;
 	r = ga_reply(cred, auth_data, ad_len, sig, sig_len, reply);
 fail:
 	EVP_PKEY_free(key);
@@ -160,7 +160,7 @@ ga_run(struct vk *vk, const struct ga_req *req, struct ga_cred *cred,
 	if (req->up != 0) {
 		if ((r = vk_user_presence(vk)) != CTAP2_OK)
 			return r;
-		flags |= FLAG_UP;
+		flags |= VK_FLAG_UP;
 		if (req->pa.has_auth)
 			vk_token_used(vk);
 	}

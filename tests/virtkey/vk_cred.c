@@ -12,8 +12,6 @@
 
 #include "vk.h"
 
-#define FLAG_UP	0x01
-#define FLAG_UV	0x04
 #define FLAG_AT	0x40
 
 struct mc_req {
@@ -142,7 +140,7 @@ mc_check(struct vk *vk, const struct mc_req *req, uint8_t *flags)
 	    req->rpid_len)) != CTAP2_OK)
 		return r;
 	if (vk->pin.token_uv)
-		*flags |= FLAG_UV;
+		*flags |= VK_FLAG_UV;
 	return CTAP2_OK;
 }
 
@@ -272,7 +270,7 @@ vk_make_credential(struct vk *vk, const cbor_item_t *params,
 	if ((r = mc_exclude(vk, &req, rp_hash)) != CTAP2_OK ||
 	    (r = vk_user_presence(vk)) != CTAP2_OK)
 		return r;
-	flags |= FLAG_UP;
+	flags |= VK_FLAG_UP;
 	if (req.pa.has_auth)
 		vk_token_used(vk);
 	return mc_create(vk, &req, rp_hash, flags, reply);

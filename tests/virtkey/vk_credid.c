@@ -198,9 +198,12 @@ vk_authdata(const struct vk *vk, const uint8_t *rp_hash, uint8_t flags,
 	size_t		 key_len = 0, key_cap = 0, len = 37;
 	uint8_t		*p;
 
-	(void)vk;
 	*out = NULL;
 	*out_len = 0;
+	if (cred_id == NULL && (vk->cfg.evil & VK_EVIL_CLEAR_UP))
+		flags &= (uint8_t)~VK_FLAG_UP;
+	if (cred_id == NULL && (vk->cfg.evil & VK_EVIL_CLEAR_UV))
+		flags &= (uint8_t)~VK_FLAG_UV;
 	if (cred_id != NULL) {
 		if ((key_len = cbor_serialize_alloc(cose, &key, &key_cap)) == 0)
 			return -1;

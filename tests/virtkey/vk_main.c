@@ -24,7 +24,7 @@ volatile sig_atomic_t vk_stop;
 enum {
 	OPT_SOCKET = 256, OPT_STATE, OPT_TRANSPORT, OPT_MAX_CREDS, OPT_TOUCH,
 	OPT_TOUCH_TIMEOUT, OPT_LATENCY, OPT_LOG, OPT_PIN_PROTOCOLS,
-	OPT_RESET_WINDOW, OPT_UV_NOT_REQUIRED, OPT_HELP,
+	OPT_RESET_WINDOW, OPT_UV_NOT_REQUIRED, OPT_EVIL, OPT_HELP,
 };
 
 static const struct option long_options[] = {
@@ -39,6 +39,7 @@ static const struct option long_options[] = {
 	{ "pin-protocols",	required_argument, NULL, OPT_PIN_PROTOCOLS },
 	{ "reset-window",	required_argument, NULL, OPT_RESET_WINDOW },
 	{ "uv-not-required",	no_argument,	   NULL, OPT_UV_NOT_REQUIRED },
+	{ "evil",		required_argument, NULL, OPT_EVIL },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ NULL,			0,		   NULL, 0 },
 };
@@ -73,7 +74,7 @@ usage(void)
 	    "\t[--touch now|never|MS|unplug] [--touch-timeout MS] "
 	    "[--latency MS] [--log FILE]\n"
 	    "\t[--pin-protocols 2,1|1,2|1|2] [--reset-window SEC] "
-	    "[--uv-not-required]\n");
+	    "[--uv-not-required] [--evil clear-up,clear-uv,bad-sig]\n");
 }
 
 static int
@@ -126,6 +127,35 @@ parse_protocols(struct vk_config *cfg, const char *arg)
 	return -1;
 }
 
+/* --evil clear-up,clear-uv,bad-sig: misbehaviours, combined. */
+static int
+parse_evil(struct vk_config *cfg, const char *arg)
+{
+	static const struct {
+		const char	*name;
+		unsigned int	 bit;
+	} modes[] = {
+		{ "clear-up", VK_EVIL_CLEAR_UP },
+		{ "clear-uv", VK_EVIL_CLEAR_UV },
+		{ "bad-sig", VK_EVIL_BAD_SIG },
+	};
+	const char *p = arg;
+	size_t i, len;
+
+	while (*p != '\0') {
+		len = strcspn(p, ",");
+		for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+			if (strlen(modes[i].name) == len &&
+			    strncmp(p, modes[i].name, len) == 0)
+				break;
+		if (i == sizeof(modes) / sizeof(modes[0]))
+			return -1;
+		cfg->evil |= modes[i].bit;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
 static int
 parse_option(struct vk_config *cfg, int ch, const char *arg)
 {
@@ -164,6 +194,8 @@ parse_option(struct vk_config *cfg, int ch, const char *arg)
 	case OPT_UV_NOT_REQUIRED:
 		cfg->uv_not_required = 1;
 		return 0;
+	case OPT_EVIL:
+		return parse_evil(cfg, arg);
 	default:
 		return -1;
 	}

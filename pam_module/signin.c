@@ -1,0 +1,225 @@
+/*
+ * signin.c: the steps of a sign-in, in the order of the design:
+ * policy, service, user, key list, the key plugged in, PIN and touch.
+ *
+ * Each step returns an outcome; the first one that is not
+ * OUTCOME_SUCCESS ends the sign-in, and outcome_report() turns it into
+ * the PAM code, the syslog line and the user's message.  Everything a
+ * sign-in owns lives in struct signin and is released in one place.
+ */
+#include "config.h"
+
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <security/pam_ext.h>
+#include <security/pam_modutil.h>
+
+#include "module.h"
+#include "seckey_keylist.h"
+#include "seckey_policy.h"
+#include "seckey_signin.h"
+
+struct signin {
+	pam_handle_t			*pamh;
+	const struct module_args	*args;
+	bool				 debug;
+	struct seckey_policy		*policy;
+	struct seckey_user		 user;
+	struct seckey_keylist		*keys;
+	struct seckey_keylist		 allowed;	/* borrows from keys */
+	struct seckey_signin_opts	 opts;
+	struct seckey_device		*dev;
+	const struct seckey_key		*key;
+	struct seckey_pin		 pin;
+	struct outcome_detail		 detail;
+};
+
+static enum outcome
+load_policy(struct signin *s)
+{
+	int r;
+
+	s->detail.policy_path = s->args->conf != NULL ? s->args->conf :
+	    SECKEY_POLICY_PATH;
+	r = seckey_policy_load(s->args->conf, s->args->conf != NULL, NULL,
+	    &s->policy, &s->detail.diag);
+	if (r == SECKEY_ERR_NOMEM)
+		return OUTCOME_NOMEM;
+	if (r != SECKEY_OK)
+		return OUTCOME_POLICY_ERROR;
+	s->debug = s->args->debug || s->policy->debug;
+	s->detail.nouserok = s->policy->nouserok;
+	s->detail.timeout = (int)s->policy->timeout;
+	if (!s->policy->enabled) {
+		seckey_diag_set(&s->detail.diag, s->detail.policy_path, 0,
+		    "enabled is false");
+		return OUTCOME_DISABLED;
+	}
+	return OUTCOME_SUCCESS;
+}
+
+static enum outcome
+check_service(struct signin *s)
+{
+	const void *service = NULL;
+
+	if (pam_get_item(s->pamh, PAM_SERVICE, &service) != PAM_SUCCESS ||
+	    service == NULL)
+		return OUTCOME_INTERNAL;
+	if (seckey_policy_is_reset_service(s->policy, service)) {
+		seckey_diag_set(&s->detail.diag, NULL, 0, "service \"%s\" is "
+		    "listed in reset_services", (const char *)service);
+		return OUTCOME_RESET_SERVICE;
+	}
+	return OUTCOME_SUCCESS;
+}
+
+/* An unknown user's "name" is never logged: it may be a password. */
+static enum outcome
+find_user(struct signin *s)
+{
+	const char *name = NULL;
+	struct passwd *pw;
+
+	if (pam_get_user(s->pamh, &name, NULL) != PAM_SUCCESS ||
+	    name == NULL || *name == '\0')
+		return OUTCOME_NO_USER;
+	if ((pw = pam_modutil_getpwnam(s->pamh, name)) == NULL)
+		return OUTCOME_UNKNOWN_USER;
+	s->user.name = pw->pw_name;
+	s->user.uid = pw->pw_uid;
+	s->user.gid = pw->pw_gid;
+	s->user.home = pw->pw_dir;
+	s->detail.user = pw->pw_name;
+	return OUTCOME_SUCCESS;
+}
+
+/* Only the keys of models the policy allows take part in the sign-in. */
+static void
+filter_allowed(struct signin *s)
+{
+	size_t i;
+
+	s->allowed.count = 0;
+	for (i = 0; i < s->keys->count; i++)
+		if (seckey_policy_aaguid_allowed(s->policy,
+		    &s->keys->keys[i]->aaguid))
+			s->allowed.keys[s->allowed.count++] = s->keys->keys[i];
+}
+
+static enum outcome
+load_keys(struct signin *s)
+{
+	char *path = NULL;
+	enum outcome o = OUTCOME_KEYLIST_ERROR;
+	int r;
+
+	if ((r = seckey_policy_keys_path(s->policy, &s->user, &path,
+	    &s->detail.diag)) != SECKEY_OK)
+		goto out;
+	r = seckey_keylist_read(path, &s->user, s->policy->max_keys, &s->keys,
+	    &s->detail.diag);
+	if (r == SECKEY_ERR_NOENT || (r == SECKEY_OK && s->keys->count == 0)) {
+		seckey_diag_set(&s->detail.diag, path, 0, "no key list, or "
+		    "an empty one");
+		o = OUTCOME_NOT_ENROLLED;
+		goto out;
+	}
+	if (r != SECKEY_OK)
+		goto out;
+	if (s->debug)
+		pam_syslog(s->pamh, LOG_DEBUG, "user %s: %zu keys in %s",
+		    s->user.name, s->keys->count, path);
+	filter_allowed(s);
+	o = OUTCOME_SUCCESS;
+out:
+	if (r == SECKEY_ERR_NOMEM)
+		o = OUTCOME_NOMEM;
+	free(path);
+	return o;
+}
+
+static enum outcome
+find_key(struct signin *s)
+{
+	int r;
+
+	s->opts.rp_id = s->policy->rp_id;
+	s->opts.require_up = s->policy->user_presence;
+	s->opts.require_uv = s->policy->user_verification == SECKEY_UV_PIN;
+	s->opts.timeout_ms = (int)s->policy->timeout * 1000;
+	if (s->allowed.count == 0) {
+		seckey_diag_set(&s->detail.diag, NULL, 0, "none of the "
+		    "registered keys is of a model allowed_aaguids accepts");
+		return OUTCOME_NO_DEVICE;
+	}
+	r = seckey_find_device(&s->allowed, &s->opts, &s->dev, &s->key,
+	    &s->detail.diag);
+	if (r != SECKEY_OK)
+		return outcome_of_device_error(r);
+	s->detail.key_name = s->key->name;
+	if (s->debug)
+		pam_syslog(s->pamh, LOG_DEBUG, "user %s: key \"%s\" found at "
+		    "%s", s->user.name, s->key->name, s->dev->path);
+	return OUTCOME_SUCCESS;
+}
+
+/* The PIN (asked once), the touch cue, the assertion; the PIN is wiped. */
+static enum outcome
+verify_user(struct signin *s)
+{
+	enum outcome o;
+	int r;
+
+	if (s->opts.require_uv) {
+		if (!seckey_device_has_pin(s->dev))
+			return OUTCOME_PIN_NOT_SET;
+		r = conv_read_pin(s->pamh, s->policy->pin_prompt, &s->pin);
+		if (r == PAM_CONV_ERR)
+			return OUTCOME_CONV_ERROR;
+		if (r != PAM_SUCCESS)
+			return OUTCOME_NO_PIN;
+	}
+	if (s->opts.require_up)
+		conv_info(s->pamh, s->detail.silent, s->policy->touch_prompt);
+	r = seckey_authenticate(s->dev, s->key, s->opts.require_uv ? &s->pin :
+	    NULL, &s->opts, &s->detail.diag);
+	seckey_pin_wipe(&s->pin);
+	o = outcome_of_device_error(r);
+	if (o == OUTCOME_PIN_INVALID)
+		s->detail.retries = seckey_pin_retries(s->dev);
+	if (o == OUTCOME_SUCCESS)
+		seckey_diag_clear(&s->detail.diag);
+	return o;
+}
+
+int
+signin_run(pam_handle_t *pamh, int flags, const struct module_args *args)
+{
+	struct signin s;
+	enum outcome o;
+	int r;
+
+	memset(&s, 0, sizeof(s));
+	s.pamh = pamh;
+	s.args = args;
+	s.debug = args->debug;
+	s.detail.retries = -1;
+	s.detail.silent = (flags & PAM_SILENT) != 0;
+	seckey_diag_clear(&s.detail.diag);
+	if ((o = load_policy(&s)) == OUTCOME_SUCCESS &&
+	    (o = check_service(&s)) == OUTCOME_SUCCESS &&
+	    (o = find_user(&s)) == OUTCOME_SUCCESS &&
+	    (o = load_keys(&s)) == OUTCOME_SUCCESS &&
+	    (o = find_key(&s)) == OUTCOME_SUCCESS)
+		o = verify_user(&s);
+	r = outcome_report(pamh, o, &s.detail);
+	seckey_pin_wipe(&s.pin);
+	seckey_device_free(&s.dev);
+	seckey_keylist_free(&s.keys);
+	seckey_policy_free(&s.policy);
+	return r;
+}

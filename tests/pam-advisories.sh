@@ -1,0 +1,121 @@
+#!/bin/bash
+# The lessons of pam-u2f's advisories, each a test: empty PINs and silent
+# conversations, assertions without UV or UP or with a bad signature,
+# nouserok only for "no keys", unsafe key lists, the user's privileges,
+# close-on-exec descriptors, and no password change through a key.
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/virtkey.sh"
+. "$top_srcdir/tests/lib/pamenv.sh"
+pam_env_check
+. "$top_srcdir/tests/lib/seckeyenv.sh"
+plan 33
+
+state="$TEST_TMP/state"
+logs="$TEST_TMP/logs"
+pam_add_user alice 4242
+keys_dir_for alice
+export KEYS
+KEYS=$(keys_of alice)
+policy ""
+signin='printf "%s\n" "$@" | "$PAMRUN" login alice authenticate'
+retries='fido2-token -I "$DEV0" | sed -n "s/^pin retries: //p"'
+
+vk --state "$state" -- 'printf "1234\n1234\n" | '"$NOTTY"' fido2-token -S "$DEV0" &&
+	echo 1234 | "$ENROLL" --device "$DEV0" --rp "$RP" --name "Blue key" --out "$KEYS"'
+keys_own alice
+
+# CVE-2021-31924: an empty PIN, or no answer at all, never signs in.
+vk --state "$state" --log-dir "$logs" -- "set -- ''; $signin; $retries"
+like "$out" 'authenticate: PAM_AUTH_ERR' "an empty PIN: PAM_AUTH_ERR"
+like "$out" 'error: No valid PIN was given\.' "the user is told"
+like "$out" $'\n8$' "the key was not asked: no PIN retry was spent"
+unlike "$(cat "$logs/key0.log")" 'getAssertion up=1' "no assertion was attempted"
+vk --state "$state" -- "set -- $(printf '1%.0s' $(seq 64)); $signin"
+like "$out" 'authenticate: PAM_AUTH_ERR' "a PIN of 64 bytes (CTAP allows 63): PAM_AUTH_ERR"
+vk --state "$state" -- '"$PAMRUN" login alice authenticate </dev/null'
+like "$out" 'authenticate: PAM_CONV_ERR$' "a conversation that returns nothing: PAM_CONV_ERR"
+like "$err" 'no PIN was given \(the conversation failed\)' "syslog says so"
+
+# An assertion must carry UV (PIN) and UP (touch) and a good signature.
+vk --state "$state" --evil clear-uv -- "set -- 1234; $signin"
+like "$out" 'authenticate: PAM_AUTH_ERR$' "an assertion without the UV flag is refused"
+like "$out" "error: The security key's answer could not be verified\\." "the user is told"
+like "$err" 'did not confirm user verification' "syslog says why"
+vk --state "$state" --evil clear-up -- "set -- 1234; $signin"
+like "$out" 'authenticate: PAM_AUTH_ERR$' "an assertion without the UP flag is refused"
+like "$err" 'did not confirm user presence' "syslog says why"
+vk --state "$state" --evil bad-sig -- "set -- 1234; $signin"
+like "$out" 'authenticate: PAM_AUTH_ERR$' "an assertion with a broken signature is refused"
+like "$err" 'signature does not verify with the public key of "Blue key"' "syslog says why"
+policy 'user_verification = "none"'
+vk --state "$state" --evil clear-uv -- '"$PAMRUN" login alice authenticate </dev/null'
+like "$out" 'authenticate: PAM_SUCCESS$' "with user_verification none, touch alone signs in"
+unlike "$out" 'echo-off' "and no PIN is asked"
+policy ""
+
+# CVE-2025-23013, CVE-2020-24612: only "no key list" counts as not enrolled.
+policy "nouserok = true"
+chmod 0620 "$KEYS"
+vk --state "$state" -- "set -- 1234; $signin"
+like "$out" 'authenticate: PAM_AUTHINFO_UNAVAIL$' "nouserok and a group-writable list: an error, not PAM_IGNORE"
+like "$err" "key list refused: $KEYS: .*writable" "syslog names the file and the fault"
+chmod 0600 "$KEYS"
+chmod 0770 "$(dirname "$KEYS")"
+vk --state "$state" -- "set -- 1234; $signin"
+like "$out" 'authenticate: PAM_AUTHINFO_UNAVAIL$' "a group-writable folder above the list: an error"
+chmod 0700 "$(dirname "$KEYS")"
+
+# CVE-2019-12209: symbolic links and other people's files are refused.
+mv "$KEYS" "$KEYS.real"
+ln -s "$KEYS.real" "$KEYS"
+vk --state "$state" -- "set -- 1234; $signin"
+like "$out" 'authenticate: PAM_AUTHINFO_UNAVAIL$' "a key list that is a symbolic link is refused, nouserok or not"
+like "$err" 'key list refused: .*symbolic link' "syslog says it is a symbolic link"
+rm "$KEYS"
+mv "$KEYS.real" "$KEYS"
+if [ "$(id -u)" -eq 0 ]; then
+	chown 4243 "$KEYS"
+	chmod 0644 "$KEYS"	# alice may read it: only the owner is wrong
+	vk --state "$state" -- "set -- 1234; $signin"
+	like "$out" 'authenticate: PAM_AUTHINFO_UNAVAIL$' "a key list owned by another user is refused"
+	like "$err" 'key list refused: .*owned by' "syslog names the owner fault"
+	chown 4242 "$KEYS"
+	chmod 0200 "$KEYS"
+	vk --state "$state" -- "set -- 1234; $signin"
+	like "$out" 'authenticate: PAM_AUTHINFO_UNAVAIL$' "a list alice cannot read is not read by root for her"
+	like "$err" 'key list refused: .*(Permission denied|permission)' "syslog: permission denied, as alice"
+	chmod 0600 "$KEYS"
+else
+	skip "needs root: chown to another user"
+	skip "needs root: chown to another user"
+	skip "needs root: privileges are dropped only by root"
+	skip "needs root: privileges are dropped only by root"
+fi
+policy ""
+vk --state "$state" -- "set -- 1234; $signin"
+like "$out" 'authenticate: PAM_SUCCESS$' "the repaired list signs in again"
+
+# CVE-2019-12210: every descriptor the module opens is close-on-exec.
+if command -v strace >/dev/null; then
+	vk --state "$state" -- "set -- 1234; strace -f -qq -e trace=openat,socket -o '$TEST_TMP/trace' bash -c '$signin' _ \"\$@\""
+	opens=$(grep -E 'pam_seckey\.conf|keys\.conf|socket\(AF_UNIX, SOCK_SEQPACKET' "$TEST_TMP/trace")
+	like "$opens" 'keys\.conf' "strace saw the module open the key list"
+	unlike "$(grep -v CLOEXEC <<<"$opens")" '.' "every file and socket it opened is close-on-exec"
+else
+	skip "strace is not installed"
+	skip "strace is not installed"
+fi
+
+# A security key never authorises a password change.
+pam_service passwd-only "password required $MODULE conf=$POLICY"
+vk --state "$state" -- 'printf "1234\n1234\n1234\n" | "$PAMRUN" passwd-only alice chauthtok'
+unlike "$out" 'PAM_SUCCESS' "a password stack of pam_seckey alone never succeeds"
+like "$out" 'chauthtok: PAM_PERM_DENIED$' "libpam denies it"
+unlike "$out" 'echo-off' "and no PIN is asked for a password change"
+pam_service reset-su "$(stack "conf=$POLICY")"
+policy 'reset_services = {"reset-su", "passwd"}'
+vk --state "$state" -- 'printf "1234\n" | "$PAMRUN" reset-su alice authenticate'
+like "$out" 'authenticate: PAM_IGNORE$' "auth for a reset service never uses the key"
+unlike "$out" 'echo-off' "not even to ask for the PIN"
+
+done_testing
