@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <string.h>
 #include <time.h>
 
 #include <fido/eddsa.h>
@@ -140,6 +141,43 @@ fail:
 	return r;
 }
 
+/* Is the key at path still plugged in? */
+static bool
+still_plugged(const char *path)
+{
+	struct seckey_diag ignored;
+	char **paths = NULL;
+	size_t count = 0, i;
+	bool found = false;
+
+	if (seckey_device_paths(&paths, &count, &ignored) != SECKEY_OK)
+		return true;	/* cannot tell: do not claim it is gone */
+	for (i = 0; i < count; i++)
+		if (strcmp(paths[i], path) == 0)
+			found = true;
+	seckey_device_paths_free(&paths);
+	return found;
+}
+
+/*
+ * libfido2 reports a key that vanished in several ways (a read or write
+ * error, or an internal error when the PIN exchange breaks off), and a
+ * reply that never came as a read error too: sort them out here.
+ */
+static int
+classify_failure(struct seckey_device *dev, int r, long long elapsed_ms,
+    int timeout_ms)
+{
+	if (r != SECKEY_ERR_DEVICE_LOST && r != SECKEY_ERR_INTERNAL &&
+	    r != SECKEY_ERR_FIDO)
+		return r;
+	if (!still_plugged(dev->path))
+		return SECKEY_ERR_DEVICE_LOST;
+	if (r == SECKEY_ERR_DEVICE_LOST && elapsed_ms >= timeout_ms)
+		return SECKEY_ERR_TIMEOUT;
+	return r;
+}
+
 int
 seckey_authenticate(struct seckey_device *dev, const struct seckey_key *key,
     const struct seckey_pin *pin, const struct seckey_signin_opts *opts,
@@ -162,10 +200,8 @@ seckey_authenticate(struct seckey_device *dev, const struct seckey_key *key,
 	fido_r = fido_dev_get_assert(dev->dev, assert,
 	    opts->require_uv ? pin->text : NULL);
 	if ((r = seckey_fido_error(fido_r)) != SECKEY_OK) {
-		/* libfido2 reports a reply that never came as a read error. */
-		if (r == SECKEY_ERR_DEVICE_LOST &&
-		    mono_ms() - started >= opts->timeout_ms)
-			r = SECKEY_ERR_TIMEOUT;
+		r = classify_failure(dev, r, mono_ms() - started,
+		    opts->timeout_ms);
 		if (r == SECKEY_ERR_TIMEOUT)
 			(void)fido_dev_cancel(dev->dev); /* stop the blinking */
 		seckey_diag_set(diag, NULL, 0, "assertion with \"%s\" failed: "

@@ -32,6 +32,7 @@ fi
 mkdir -p "$TEST_TMP_BASE" && chmod 0755 "$TEST_TMP_BASE" || exit 99
 TEST_TMP=$(mktemp -d "$TEST_TMP_BASE/test.XXXXXX") || exit 99
 chmod 0755 "$TEST_TMP"
+export TEST_TMP
 tap_cleanup() {
 	[ "${KEEP_TMP:-0}" = 1 ] || rm -rf "$TEST_TMP"
 }

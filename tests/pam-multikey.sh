@@ -1,0 +1,77 @@
+#!/bin/bash
+# Several keys: ten registered, two plugged in, the credential on the
+# second.  The PIN is asked once, and the keys' logs show how few commands
+# a sign-in costs; a key plugged in late is found; a long allow list is
+# split for a key that takes fewer credentials at once.
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/virtkey.sh"
+. "$top_srcdir/tests/lib/pamenv.sh"
+pam_env_check
+. "$top_srcdir/tests/lib/seckeyenv.sh"
+plan 17
+
+state="$TEST_TMP/state"
+logs="$TEST_TMP/logs"
+pam_add_user alice 4242
+keys_dir_for alice
+export KEYS
+KEYS=$(keys_of alice)
+policy ""
+signin='printf "1234\n" | "$PAMRUN" login alice authenticate'
+
+# Key 1 holds alice's real credential, registered last of ten.
+vk --state "$state" --keys 2 -- 'printf "1234\n1234\n" | '"$NOTTY"' fido2-token -S "$DEV0" &&
+	printf "4321\n4321\n" | '"$NOTTY"' fido2-token -S "$DEV1" &&
+	echo 4321 | "$ENROLL" --device "$DEV1" --rp "$RP" --name "Real key" --out "$TEST_TMP/real"'
+is "$rc" 0 "a credential is registered on the second key"
+pubkey=$(sed -n 's/^  public_key = "\(.*\)"$/\1/p' "$TEST_TMP/real")
+{
+	echo "# alice's keys"
+	for i in $(seq 9); do
+		printf 'key "Lost key %s" {\n  credential = "%s"\n  public_key = "%s"\n  algorithm = "es256"\n  aaguid = "86babe58-627a-45bd-885c-ff16bce5ed43"\n  transport = "usb"\n  created = "2026-11-26T08:00:00Z"\n}\n' \
+			"$i" "$(head -c 62 /dev/urandom | base64 -w0)" "$pubkey"
+	done
+	sed 1d "$TEST_TMP/real"
+} > "$KEYS"
+keys_own alice
+is "$(grep -c '^key ' "$KEYS")" 10 "alice has ten keys registered, the real one last"
+
+# ctap_commands LOG: the CTAP (CBOR) commands a key received, one a line.
+ctap_commands() { sed -n 's/^[0-9]* CBOR \([A-Za-z.]*\).*/\1/p' "$1"; }
+
+vk --state "$state" --keys 2 --max-creds 10 --log-dir "$logs" -- 'printf "4321\n" | "$PAMRUN" login alice authenticate'
+like "$out" 'authenticate: PAM_SUCCESS$' "the right key and PIN sign in"
+is "$(grep -c '^echo-off:' <<<"$out")" 1 "the PIN is asked once"
+like "$err" 'signed in with security key "Real key"' "syslog names the key that answered"
+probe_other=$(ctap_commands "$logs/key0.log" | paste -sd' ')
+is "$probe_other" "getInfo getAssertion" "the other key gets one probe (after libfido2's getInfo on opening it)"
+like "$(grep getAssertion "$logs/key0.log")" 'up=0 uv=0 pinauth=0 allow=10 status=0x2e' "a silent probe with all ten credentials"
+holder=$(ctap_commands "$logs/key1.log" | paste -sd' ')
+is "$holder" "getInfo getAssertion clientPIN.getKeyAgreement clientPIN.getPinUvAuthTokenUsingPinWithPermissions getAssertion" \
+	"the key holding the credential: probe, key agreement, PIN token, assertion (after getInfo)"
+is "$(ctap_commands "$logs/key1.log" | sed 1d | wc -l)" 4 "that is 4 CTAP commands beyond opening the key"
+unlike "$(cat "$logs/key0.log")" 'clientPIN' "the other key never sees a PIN operation"
+
+# A key that takes 8 credentials at a time: the list is split.
+rm -rf "$logs"
+vk --state "$state" --keys 2 --log-dir "$logs" -- 'printf "4321\n" | "$PAMRUN" login alice authenticate'
+like "$out" 'authenticate: PAM_SUCCESS$' "with maxCredentialCountInList 8 the sign-in still works"
+probes=$(grep 'getAssertion up=0' "$logs/key1.log" | sed 's/.*allow=\([0-9]*\) status=\(0x..\)/\1:\2/' | paste -sd' ')
+is "$probes" "10:0x15 8:0x2e 2:0x00" "the list of ten is refused, then sent as 8 and 2"
+is "$(ctap_commands "$logs/key1.log" | grep -c getInfo)" 2 "one more getInfo to learn the key's limit"
+
+# The key is plugged in while the module waits.
+rm -rf "$logs"
+vk --state "$state" --keys 2 --max-creds 10 --log-dir "$logs" -- 'mv "$VIRTKEY_DIR/key1-usb.sock" "$VIRTKEY_DIR/hidden" &&
+	{ sleep 1; mv "$VIRTKEY_DIR/hidden" "$VIRTKEY_DIR/key1-usb.sock"; } &
+	printf "4321\n" | "$PAMRUN" login alice authenticate; wait'
+like "$out" 'authenticate: PAM_SUCCESS$' "a key inserted during the wait is found"
+is "$(grep -c 'getAssertion up=0' "$logs/key0.log")" 1 "the other key is probed once, not at every poll"
+
+# The wrong key's PIN is never tried on the right key: the PIN is per key.
+vk --state "$state" --keys 2 --max-creds 10 -- 'printf "1234\n" | "$PAMRUN" login alice authenticate'
+like "$out" 'error: Wrong PIN, 7 attempts left\.' "key 0's PIN on key 1 is a wrong PIN"
+vk --state "$state" --keys 2 --max-creds 10 -- 'printf "4321\n" | "$PAMRUN" login alice authenticate'
+like "$out" 'authenticate: PAM_SUCCESS$' "and key 1's own PIN works"
+
+done_testing

@@ -1,0 +1,57 @@
+#!/bin/bash
+# A key pulled out in the middle of a sign-in, or never touched: a clear
+# failure within timeout + 2 s, never a crash, never a sign-in.
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/virtkey.sh"
+. "$top_srcdir/tests/lib/pamenv.sh"
+pam_env_check
+. "$top_srcdir/tests/lib/seckeyenv.sh"
+plan 12
+
+state="$TEST_TMP/state"
+pam_add_user alice 4242
+keys_dir_for alice
+export KEYS
+KEYS=$(keys_of alice)
+policy ""	# timeout = 3
+
+vk --state "$state" -- 'printf "1234\n1234\n" | '"$NOTTY"' fido2-token -S "$DEV0" &&
+	echo 1234 | "$ENROLL" --device "$DEV0" --rp "$RP" --name "Blue key" --out "$KEYS"'
+keys_own alice
+
+# timed SCRIPT...: runs vk with the arguments, sets elapsed (seconds).
+timed() {
+	local start
+	start=$(date +%s)
+	vk "$@"
+	elapsed=$(( $(date +%s) - start ))
+}
+
+timed --state "$state" --touch unplug -- 'printf "1234\n" | "$PAMRUN" login alice authenticate'
+like "$out" 'authenticate: PAM_AUTHINFO_UNAVAIL$' "the key pulled out when the touch is due: PAM_AUTHINFO_UNAVAIL"
+like "$out" 'error: The security key was removed before the sign-in finished\.' "the user is told the key was removed"
+like "$err" 'lost contact with security key "Blue key"' "syslog says so"
+ok "$([ "$elapsed" -le 5 ] && echo 0 || echo 1)" "within timeout + 2 s (took $elapsed s)"
+
+timed --state "$state" --touch never -- '{ sleep 1; kill "$(cat "$VIRTKEY_DIR/key0.pid")"; } &
+	printf "1234\n" | "$PAMRUN" login alice authenticate; wait'
+like "$out" 'authenticate: PAM_AUTHINFO_UNAVAIL$' "the key's process killed while it waits for a touch: PAM_AUTHINFO_UNAVAIL"
+ok "$([ "$elapsed" -le 5 ] && echo 0 || echo 1)" "within timeout + 2 s (took $elapsed s)"
+
+timed --state "$state" -- '{ sleep 0.5; kill "$(cat "$VIRTKEY_DIR/key0.pid")"; } &
+	{ sleep 1.5; echo 1234; } | "$PAMRUN" login alice authenticate; wait'
+like "$out" 'authenticate: PAM_AUTHINFO_UNAVAIL$' "the key pulled out while the user types the PIN: PAM_AUTHINFO_UNAVAIL"
+unlike "$out" 'PAM_SUCCESS' "never a sign-in"
+
+timed --state "$state" --touch never -- 'printf "1234\n" | "$PAMRUN" login alice authenticate'
+like "$out" 'authenticate: PAM_AUTH_ERR$' "no touch: PAM_AUTH_ERR"
+ok "$([ "$elapsed" -le 5 ] && echo 0 || echo 1)" "within timeout + 2 s (took $elapsed s)"
+
+timed --state "$state" --keys 2 --touch 1500,now -- '{ sleep 0.5; kill "$(cat "$VIRTKEY_DIR/key1.pid")"; } &
+	printf "1234\n" | "$PAMRUN" login alice authenticate; wait'
+like "$out" 'authenticate: PAM_SUCCESS$' "another key pulled out meanwhile does not disturb the sign-in"
+
+timed -- 'printf "1234\n" | "$PAMRUN" login alice authenticate'
+like "$out" 'authenticate: PAM_AUTHINFO_UNAVAIL$' "no registered key at all: PAM_AUTHINFO_UNAVAIL after the timeout"
+
+done_testing
