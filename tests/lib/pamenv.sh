@@ -47,7 +47,7 @@ pam_service() {
 # Like run(), under the wrappers; the virtual key shim (if any) stays in
 # LD_PRELOAD after them.
 pamtest() {
-	local preload="$PAM_WRAPPER_LIB $NSS_WRAPPER_LIB${LD_PRELOAD:+ $LD_PRELOAD}"
+	local preload="${SANITIZER_PRELOAD:+$SANITIZER_PRELOAD }$PAM_WRAPPER_LIB $NSS_WRAPPER_LIB${LD_PRELOAD:+ $LD_PRELOAD}"
 	run env LD_PRELOAD="$preload" PAM_WRAPPER=1 \
 		PAM_WRAPPER_SERVICE_DIR="$PAM_SERVICE_DIR" \
 		PAM_WRAPPER_DISABLE_DEEPBIND=1 \

@@ -9,6 +9,8 @@
 #                           prompts and the PAM code on stdout, the
 #                           module's syslog lines on stderr
 #   ENROLL                  tests/enroll-key
+#   PAMDRIVER_WRAPPER       (environment) a command PAMRUN runs pamdriver
+#                           under, such as valgrind (make check-pam-valgrind)
 #
 # Services: "login" and "passwd" (auth and password), "debug-login" (with
 # the debug argument).  libpam turns a stack in which every module said
@@ -71,7 +73,7 @@ PAMRUN="$TEST_TMP/pamrun"
 cat > "$PAMRUN" <<RUN
 #!/bin/bash
 # pamdriver in this test's PAM world, with whatever LD_PRELOAD it is given.
-exec env LD_PRELOAD="$PAM_WRAPPER_LIB $NSS_WRAPPER_LIB\${LD_PRELOAD:+ \$LD_PRELOAD}" \\
+exec \${PAMDRIVER_WRAPPER:-} env LD_PRELOAD="\${SANITIZER_PRELOAD:+\$SANITIZER_PRELOAD }$PAM_WRAPPER_LIB $NSS_WRAPPER_LIB\${LD_PRELOAD:+ \$LD_PRELOAD}" \\
 	PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAM_SERVICE_DIR" \\
 	PAM_WRAPPER_DISABLE_DEEPBIND=1 PAM_WRAPPER_DEBUGLEVEL=\${PAM_WRAPPER_DEBUGLEVEL:-2} \\
 	NSS_WRAPPER_PASSWD="$PAM_PASSWD" NSS_WRAPPER_GROUP="$PAM_GROUP" \\
