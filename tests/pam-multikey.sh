@@ -8,7 +8,7 @@
 . "$top_srcdir/tests/lib/pamenv.sh"
 pam_env_check
 . "$top_srcdir/tests/lib/seckeyenv.sh"
-plan 17
+plan 22
 
 state="$TEST_TMP/state"
 logs="$TEST_TMP/logs"
@@ -73,5 +73,21 @@ vk --state "$state" --keys 2 --max-creds 10 -- 'printf "1234\n" | "$PAMRUN" logi
 like "$out" 'error: Wrong PIN, 7 attempts left\.' "key 0's PIN on key 1 is a wrong PIN"
 vk --state "$state" --keys 2 --max-creds 10 -- 'printf "4321\n" | "$PAMRUN" login alice authenticate'
 like "$out" 'authenticate: PAM_SUCCESS$' "and key 1's own PIN works"
+
+# An NFC key that speaks only PIN protocol 1.
+nfc="$TEST_TMP/nfc"
+vk --state "$nfc" --transport nfc --pin-protocols 1 -- 'printf "5555\n5555\n" | '"$NOTTY"' fido2-token -S "$DEV0" &&
+	echo 5555 | "$ENROLL" --device "$DEV0" --rp "$RP" --name "Tap key" --out "$TEST_TMP/tap"'
+like "$(cat "$TEST_TMP/tap")" 'transport  = "nfc"' "a key tapped over NFC is recorded as nfc"
+{ cat "$KEYS"; sed 1d "$TEST_TMP/tap"; } > "$TEST_TMP/eleven"
+sed '/^key "Lost key 9" {/,/^}/d' "$TEST_TMP/eleven" > "$KEYS"
+keys_own alice
+rm -rf "$logs"
+vk --state "$nfc" --transport nfc --pin-protocols 1 --log-dir "$logs" -- 'printf "5555\n" | "$PAMRUN" login alice authenticate'
+like "$out" 'authenticate: PAM_SUCCESS$' "an NFC key with PIN protocol 1 signs in"
+like "$err" 'signed in with security key "Tap key"' "syslog names it"
+like "$(cat "$logs/key0.log")" 'clientPIN.getPinUvAuthTokenUsingPinWithPermissions proto=1 ' "the PIN went through protocol 1"
+vk --state "$state" --keys 2 --max-creds 10 -- 'printf "4321\n" | "$PAMRUN" login alice authenticate'
+like "$out" 'authenticate: PAM_SUCCESS$' "the USB keys still sign in with the same list"
 
 done_testing
