@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <string.h>
-#include <time.h>
 
 #include <fido/eddsa.h>
 #include <fido/es256.h>
@@ -23,16 +22,6 @@
 
 #define FLAG_UP	0x01
 #define FLAG_UV	0x04
-
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return 0;
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Check the signature of assert with the registered public key. */
 static int
@@ -196,11 +185,11 @@ seckey_authenticate(struct seckey_device *dev, const struct seckey_key *key,
 	r = SECKEY_ERR_INTERNAL;
 	if (fido_dev_set_timeout(dev->dev, opts->timeout_ms) != FIDO_OK)
 		goto fail;
-	started = mono_ms();
+	started = seckey_now_ms();
 	fido_r = fido_dev_get_assert(dev->dev, assert,
 	    opts->require_uv ? pin->text : NULL);
 	if ((r = seckey_fido_error(fido_r)) != SECKEY_OK) {
-		r = classify_failure(dev, r, mono_ms() - started,
+		r = classify_failure(dev, r, seckey_now_ms() - started,
 		    opts->timeout_ms);
 		if (r == SECKEY_ERR_TIMEOUT)
 			(void)fido_dev_cancel(dev->dev); /* stop the blinking */

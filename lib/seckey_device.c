@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "seckey_device.h"
 
@@ -126,6 +127,16 @@ bool
 seckey_device_has_pin(const struct seckey_device *dev)
 {
 	return fido_dev_has_pin(dev->dev);
+}
+
+long long
+seckey_now_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int

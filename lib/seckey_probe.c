@@ -120,16 +120,6 @@ out:
 	return r;
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return 0;
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 sleep_ms(long long ms)
 {
@@ -214,7 +204,7 @@ seckey_find_device(const struct seckey_keylist *list,
 	char *checked[SECKEY_DEVICES_MAX + 1] = { NULL };
 	char **plugged = NULL;
 	size_t nchecked = 0, nplugged, i;
-	long long deadline = now_ms() + opts->timeout_ms, left;
+	long long deadline = seckey_now_ms() + opts->timeout_ms, left;
 	int r;
 
 	*devp = NULL;
@@ -226,7 +216,8 @@ seckey_find_device(const struct seckey_keylist *list,
 		r = probe_new_devices(plugged, checked, &nchecked, list, opts,
 		    devp, keyp, diag);
 		seckey_device_paths_free(&plugged);
-		if (r != SECKEY_ERR_NO_DEVICE || (left = deadline - now_ms()) <= 0)
+		left = deadline - seckey_now_ms();
+		if (r != SECKEY_ERR_NO_DEVICE || left <= 0)
 			break;
 		sleep_ms(left < PROBE_POLL_MS ? left : PROBE_POLL_MS);
 	}
