@@ -48,6 +48,8 @@ static const struct seckey_errname errnames[] = {
 	{ SECKEY_ERR_FIDO, "security key error" },
 	{ SECKEY_ERR_DEVICE_LOST, "lost contact with the security key" },
 	{ SECKEY_ERR_FLAGS, "the security key did not verify the user" },
+	{ SECKEY_ERR_RESET_WINDOW, "the security key allows a reset only "
+	    "right after it is plugged in" },
 };
 
 const char *

@@ -50,6 +50,7 @@ enum seckey_err {
 	SECKEY_ERR_FIDO = -43,		/* any other libfido2 error */
 	SECKEY_ERR_DEVICE_LOST = -44,	/* key gone mid-operation */
 	SECKEY_ERR_FLAGS = -45,		/* UP or UV flag missing */
+	SECKEY_ERR_RESET_WINDOW = -46,	/* reset only right after plug-in */
 };
 
 /* A static English sentence for an error code; never NULL. */

@@ -1,0 +1,102 @@
+/*
+ * context.c: messages, and what every command needs before it acts:
+ * the account (user.c), the policy, the path of the key list.
+ */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "helper.h"
+
+/*
+ * One line on stderr.  Control characters become '?': a message may
+ * quote a file the user controls, and must neither break the line nor
+ * send escape sequences to the terminal.
+ */
+static void
+vmsg(const char *fmt, va_list ap)
+{
+	char line[1024];
+	size_t i;
+
+	if (vsnprintf(line, sizeof(line), fmt, ap) < 0)
+		line[0] = '\0';
+	for (i = 0; line[i] != '\0'; i++)
+		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+			line[i] = '?';
+	fprintf(stderr, "seckey: %s\n", line);
+	fflush(stderr);
+}
+
+void
+helper_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+int
+helper_refuse(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+
+	return EXIT_REFUSED;
+}
+
+/* The library's diagnostic, or the error's sentence when it has none. */
+int
+helper_fail(int err, const struct seckey_diag *diag)
+{
+	if (diag == NULL || diag->msg[0] == '\0')
+		return helper_refuse("%s", seckey_strerror(err));
+	if (diag->file[0] != '\0' && diag->line > 0)
+		return helper_refuse("%s:%d: %s", diag->file, diag->line,
+		    diag->msg);
+	if (diag->file[0] != '\0')
+		return helper_refuse("%s: %s", diag->file, diag->msg);
+
+	return helper_refuse("%s", diag->msg);
+}
+
+/*
+ * The policy is read by every command, even those that only talk to a
+ * key: a broken policy is reported at once, as pam_seckey.conf(5)
+ * promises.  Whether security keys are enabled does not matter here:
+ * registering keys before sign-in is switched on is the normal order.
+ */
+int
+helper_load(struct helper_ctx *ctx, bool need_keys_path)
+{
+	struct seckey_diag diag;
+	int r, status;
+
+	if ((status = helper_user_resolve(ctx)) != EXIT_DONE)
+		return status;
+	seckey_diag_clear(&diag);
+	if ((r = seckey_policy_load(ctx->conf_path, ctx->conf_path != NULL,
+	    NULL, &ctx->policy, &diag)) != SECKEY_OK)
+		return helper_fail(r, &diag);
+	if (need_keys_path && (r = seckey_policy_keys_path(ctx->policy,
+	    &ctx->owner, &ctx->keys_path, &diag)) != SECKEY_OK)
+		return helper_fail(r, &diag);
+
+	return EXIT_DONE;
+}
+
+void
+helper_ctx_free(struct helper_ctx *ctx)
+{
+	seckey_policy_free(&ctx->policy);
+	free(ctx->keys_path);
+	ctx->keys_path = NULL;
+	helper_user_free(&ctx->user);
+}

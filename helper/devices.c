@@ -1,0 +1,107 @@
+/*
+ * devices.c: "seckey devices": the keys plugged in, what they are and
+ * the state of their PIN, without asking for anything.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "helper.h"
+#include "seckey_devinfo.h"
+#include "seckey_model.h"
+#include "seckey_text.h"
+
+static const char *
+model_of(const struct seckey_devinfo *item)
+{
+	const char *name = NULL;
+
+	if (item->facts.has_aaguid)
+		name = seckey_model_name(&item->facts.aaguid);
+	/* A device names itself: show it only if it is plain text. */
+	if (name == NULL && item->product != NULL &&
+	    item->product[0] != '\0' &&
+	    seckey_text_printable(item->product, NULL))
+		name = item->product;
+
+	return name != NULL ? name : "unknown";
+}
+
+static void
+row(const char *path, size_t path_w, const char *transport,
+    const char *model, size_t model_w, const char *pin, const char *retries)
+{
+	printf("%-*s  %-9s  %-*s  %-3s  %s\n", (int)path_w, path, transport,
+	    (int)model_w, model, pin, retries);
+}
+
+static void
+print_item(const struct seckey_devinfo *item, size_t path_w, size_t model_w)
+{
+	char retries[16];
+	const char *pin = "-";
+
+	snprintf(retries, sizeof(retries), "-");
+	if (item->open_error != 0)
+		pin = "?";
+	else if (item->fido2 && item->has_pin)
+		pin = "yes";
+	else if (item->fido2)
+		pin = "no";
+	if (item->pin_retries >= 0)
+		snprintf(retries, sizeof(retries), "%d", item->pin_retries);
+	row(item->path, path_w, seckey_transport_name(item->transport),
+	    item->open_error != 0 ? "(does not answer)" : item->fido2 ?
+	    model_of(item) : "(U2F only)", model_w, pin, retries);
+}
+
+static int
+print_devices(const struct seckey_devinfo_list *list)
+{
+	size_t path_w = strlen("PATH"), model_w = strlen("(does not answer)");
+	size_t i;
+
+	for (i = 0; i < list->count; i++) {
+		if (strlen(list->items[i].path) > path_w)
+			path_w = strlen(list->items[i].path);
+		if (strlen(model_of(&list->items[i])) > model_w)
+			model_w = strlen(model_of(&list->items[i]));
+	}
+	row("PATH", path_w, "TRANSPORT", "MODEL", model_w, "PIN", "RETRIES");
+	for (i = 0; i < list->count; i++)
+		print_item(&list->items[i], path_w, model_w);
+
+	return EXIT_DONE;
+}
+
+int
+cmd_devices(struct helper_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		HELPER_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct seckey_devinfo_list *list = NULL;
+	struct seckey_diag diag;
+	int c, r, status;
+
+	if ((c = helper_getopt(ctx, argc, argv, longopts)) != -1)
+		return helper_help(ctx, c) == HELPER_HELP_SHOWN ? EXIT_DONE :
+		    EXIT_USAGE;
+	if (optind != argc)
+		return helper_usage_error(ctx, "unexpected argument \"%s\"",
+		    argv[optind]);
+	if ((status = helper_load(ctx, false)) != EXIT_DONE)
+		return status;
+	seckey_diag_clear(&diag);
+	if ((r = seckey_devinfo_list(&list, &diag)) != SECKEY_OK)
+		return helper_fail(r, &diag);
+	if (list->count == 0)
+		helper_msg("no security key is plugged in");
+	else
+		status = print_devices(list);
+	seckey_devinfo_list_free(&list);
+
+	return status;
+}

@@ -1,0 +1,119 @@
+/*
+ * helper.h: what the subcommands of seckey(1) share: the common options
+ * and the account and policy they lead to, messages, terminal input,
+ * choosing a security key, and key list updates under the lock.
+ *
+ * Every function that can fail prints its own one-line message to
+ * stderr and returns an exit status, so a command only passes it on.
+ */
+#ifndef SECKEY_HELPER_H
+#define SECKEY_HELPER_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "seckey_device.h"
+#include "seckey_error.h"
+#include "seckey_file.h"
+#include "seckey_keylist.h"
+#include "seckey_mem.h"
+#include "seckey_policy.h"
+
+/* Exit statuses, as seckey(1) documents them. */
+#define EXIT_DONE	0
+#define EXIT_REFUSED	1
+#define EXIT_USAGE	2
+
+/* The account whose keys a command manages; the strings are owned. */
+struct helper_user {
+	char		*name;
+	char		*home;
+	uid_t		 uid;
+	gid_t		 gid;
+};
+
+struct helper_ctx {
+	const char		*cmd;		/* "register", "pin set", ... */
+	const char		*usage;		/* its arguments, one line */
+	const char		*user_arg;	/* --user */
+	const char		*conf_path;	/* --conf */
+	struct seckey_policy	*policy;
+	struct helper_user	 user;
+	struct seckey_user	 owner;		/* user, for libseckey */
+	char			*keys_path;	/* the user's key list */
+};
+
+/* The long options every command takes (see helper_getopt). */
+#define HELPER_OPT_USER		0x101
+#define HELPER_OPT_CONF		0x102
+#define HELPER_OPT_HELP		'h'
+#define HELPER_COMMON_OPTIONS \
+	{ "user", required_argument, NULL, HELPER_OPT_USER }, \
+	{ "conf", required_argument, NULL, HELPER_OPT_CONF }, \
+	{ "help", no_argument, NULL, HELPER_OPT_HELP }
+
+/* helper_getopt() results besides a command's own options and -1. */
+#define HELPER_GETOPT_HELP	(-2)
+#define HELPER_GETOPT_ERROR	(-3)
+
+/*
+ * helper_help() after --help was answered: the command stops and seckey
+ * exits 0.  (After a usage error it gives EXIT_USAGE.)
+ */
+#define HELPER_HELP_SHOWN	(-1)
+
+/* main.c */
+int helper_getopt(struct helper_ctx *ctx, int argc, char **argv,
+    const struct option *longopts);
+int helper_usage_error(const struct helper_ctx *ctx, const char *fmt, ...)
+    __attribute__((__format__(__printf__, 2, 3)));
+int helper_help(const struct helper_ctx *ctx, int getopt_result);
+
+/* context.c */
+void helper_msg(const char *fmt, ...)
+    __attribute__((__format__(__printf__, 1, 2)));
+int helper_refuse(const char *fmt, ...)
+    __attribute__((__format__(__printf__, 1, 2)));
+int helper_fail(int err, const struct seckey_diag *diag);
+int helper_load(struct helper_ctx *ctx, bool need_keys_path);
+void helper_ctx_free(struct helper_ctx *ctx);
+
+/* user.c */
+int helper_user_resolve(struct helper_ctx *ctx);
+void helper_user_free(struct helper_user *user);
+
+/* tty.c */
+bool helper_on_terminal(void);
+int helper_read_pin(const char *prompt, struct seckey_pin *pin);
+bool helper_confirm(const char *prompt, const char *word);
+void helper_prompt(const char *text);
+
+/* device.c */
+int helper_device_pick(struct helper_ctx *ctx, const char *path,
+    struct seckey_device **devp);
+int helper_device_fail(struct seckey_device *dev, int err,
+    const struct seckey_diag *diag);
+const char *helper_model(const struct seckey_aaguid *aaguid);
+void helper_sleep_ms(long ms);
+
+/* keyfile.c */
+typedef int (*helper_edit_fn)(struct helper_ctx *ctx,
+    struct seckey_keylist *list, void *arg);
+int helper_list_read(struct helper_ctx *ctx, unsigned int max_keys,
+    struct seckey_keylist **listp);
+int helper_list_update(struct helper_ctx *ctx, int flags,
+    helper_edit_fn edit, void *arg);
+long helper_list_index(const struct seckey_keylist *list, const char *name);
+
+/* The subcommands, one file each. */
+int cmd_devices(struct helper_ctx *ctx, int argc, char **argv);
+int cmd_register(struct helper_ctx *ctx, int argc, char **argv);
+int cmd_list(struct helper_ctx *ctx, int argc, char **argv);
+int cmd_rename(struct helper_ctx *ctx, int argc, char **argv);
+int cmd_delete(struct helper_ctx *ctx, int argc, char **argv);
+int cmd_pin(struct helper_ctx *ctx, int argc, char **argv);
+int cmd_reset(struct helper_ctx *ctx, int argc, char **argv);
+int cmd_test(struct helper_ctx *ctx, int argc, char **argv);
+
+#endif /* SECKEY_HELPER_H */

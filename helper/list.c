@@ -1,0 +1,211 @@
+/*
+ * list.c: "seckey list [--json]".
+ *
+ * The table is for people; the JSON form is for programs and stays
+ * stable: seckey(1) documents every member, and a change that breaks a
+ * reader gets a new "version".
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helper.h"
+#include "seckey_base64.h"
+#include "seckey_model.h"
+#include "seckey_text.h"
+
+#define JSON_VERSION	1
+
+/* A JSON string; names are printable UTF-8, escaped all the same. */
+static void
+json_string(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void
+json_member(const char *indent, const char *name, const char *value,
+    bool last)
+{
+	printf("%s\"%s\": ", indent, name);
+	if (value != NULL)
+		json_string(value);
+	else
+		fputs("null", stdout);
+	fputs(last ? "\n" : ",\n", stdout);
+}
+
+static int
+json_key(const struct seckey_key *key, bool last)
+{
+	char aaguid[SECKEY_AAGUID_TEXT_LEN], created[SECKEY_TIME_LEN];
+	char *cred = NULL;
+	int r;
+
+	if ((r = seckey_base64_encode(key->cred_id, key->cred_id_len,
+	    &cred)) != SECKEY_OK ||
+	    (r = seckey_time_format(key->created, created)) != SECKEY_OK) {
+		free(cred);
+		return helper_refuse("cannot print the key list: %s",
+		    seckey_strerror(r));
+	}
+	seckey_aaguid_format(&key->aaguid, aaguid);
+	fputs("    {\n", stdout);
+	json_member("      ", "name", key->name, false);
+	json_member("      ", "model", seckey_model_name(&key->aaguid), false);
+	json_member("      ", "aaguid", aaguid, false);
+	json_member("      ", "transport",
+	    seckey_transport_name(key->transport), false);
+	json_member("      ", "algorithm", seckey_alg_name(key->alg), false);
+	json_member("      ", "created", created, false);
+	json_member("      ", "credential", cred, true);
+	fputs(last ? "    }\n" : "    },\n", stdout);
+	free(cred);
+
+	return EXIT_DONE;
+}
+
+static int
+print_json(const struct helper_ctx *ctx, const struct seckey_keylist *list)
+{
+	size_t i;
+	int status = EXIT_DONE;
+
+	printf("{\n  \"version\": %d,\n", JSON_VERSION);
+	json_member("  ", "user", ctx->user.name, false);
+	json_member("  ", "keys_file", ctx->keys_path, false);
+	printf("  \"max_keys\": %u,\n  \"keys\": [", ctx->policy->max_keys);
+	fputs(list->count > 0 ? "\n" : "", stdout);
+	for (i = 0; i < list->count && status == EXIT_DONE; i++)
+		status = json_key(list->keys[i], i + 1 == list->count);
+	printf("%s]\n}\n", list->count > 0 ? "  " : "");
+
+	return status;
+}
+
+/* Characters, not bytes, so that UTF-8 names line up. */
+static size_t
+width(const char *s)
+{
+	size_t count = 0;
+
+	if (!seckey_text_printable(s, &count))
+		return strlen(s);
+	return count;
+}
+
+static void
+cell(const char *s, size_t w)
+{
+	size_t have = width(s);
+
+	fputs(s, stdout);
+	printf("%*s", (int)(w > have ? w - have : 0) + 2, "");
+}
+
+static const char *
+model_of(const struct seckey_key *key, char *buf)
+{
+	const char *name = seckey_model_name(&key->aaguid);
+
+	if (name != NULL)
+		return name;
+	seckey_aaguid_format(&key->aaguid, buf);
+
+	return buf;
+}
+
+static int
+print_table(const struct seckey_keylist *list)
+{
+	char aaguid[SECKEY_AAGUID_TEXT_LEN], created[SECKEY_TIME_LEN];
+	size_t name_w = strlen("NAME"), model_w = strlen("MODEL"), i;
+
+	for (i = 0; i < list->count; i++) {
+		if (width(list->keys[i]->name) > name_w)
+			name_w = width(list->keys[i]->name);
+		if (width(model_of(list->keys[i], aaguid)) > model_w)
+			model_w = width(model_of(list->keys[i], aaguid));
+	}
+	cell("NAME", name_w);
+	cell("MODEL", model_w);
+	printf("TRANSPORT  REGISTERED\n");
+	for (i = 0; i < list->count; i++) {
+		if (seckey_time_format(list->keys[i]->created,
+		    created) != SECKEY_OK)
+			snprintf(created, sizeof(created), "?");
+		cell(list->keys[i]->name, name_w);
+		cell(model_of(list->keys[i], aaguid), model_w);
+		cell(seckey_transport_name(list->keys[i]->transport),
+		    strlen("TRANSPORT"));
+		printf("%s\n", created);
+	}
+
+	return EXIT_DONE;
+}
+
+static int
+parse(struct helper_ctx *ctx, int argc, char **argv, bool *json)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		HELPER_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = helper_getopt(ctx, argc, argv, longopts)) != -1) {
+		if (c != 'j')
+			return helper_help(ctx, c);
+		*json = true;
+	}
+	if (optind != argc)
+		return helper_usage_error(ctx, "unexpected argument \"%s\"",
+		    argv[optind]);
+
+	return EXIT_DONE;
+}
+
+int
+cmd_list(struct helper_ctx *ctx, int argc, char **argv)
+{
+	struct seckey_keylist *list = NULL;
+	bool json = false;
+	int status;
+
+	if ((status = parse(ctx, argc, argv, &json)) != EXIT_DONE)
+		return status == HELPER_HELP_SHOWN ? EXIT_DONE : status;
+	if ((status = helper_load(ctx, true)) != EXIT_DONE ||
+	    (status = helper_list_read(ctx, SECKEY_MAX_KEYS,
+	    &list)) != EXIT_DONE)
+		goto out;
+	if (json)
+		status = print_json(ctx, list);
+	else if (list->count == 0)
+		helper_msg("%s has no security keys registered",
+		    ctx->user.name);
+	else
+		status = print_table(list);
+	if (list->count > ctx->policy->max_keys)
+		helper_msg("%s has %zu keys but the policy allows %u: sign-in "
+		    "refuses the whole list until %zu %s deleted",
+		    ctx->user.name, list->count, ctx->policy->max_keys,
+		    list->count - ctx->policy->max_keys,
+		    list->count - ctx->policy->max_keys == 1 ? "key is" :
+		    "keys are");
+out:
+	seckey_keylist_free(&list);
+
+	return status;
+}

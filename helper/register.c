@@ -1,0 +1,269 @@
+/*
+ * register.c: "seckey register [--name NAME] [--device PATH]".
+ *
+ * Everything that can be refused without the key is refused before the
+ * PIN is asked for: a full list, a name in use, a key without a PIN, a
+ * model the policy does not allow.  The list is read again under the
+ * lock before the new entry goes in, so that a registration running at
+ * the same time is kept too.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "helper.h"
+#include "seckey_devinfo.h"
+#include "seckey_model.h"
+#include "seckey_register.h"
+#include "seckey_text.h"
+
+/* Default names are "MODEL 1" .. "MODEL 99". */
+#define DEFAULT_NAME_MAX	99
+
+struct registration {
+	const char			*name;		/* --name, or NULL */
+	const struct seckey_credential	*cred;
+	enum seckey_transport		 transport;
+	char				 chosen[SECKEY_NAME_MAX * 4 + 1];
+};
+
+static int
+refuse_full(const struct helper_ctx *ctx)
+{
+	return helper_refuse("%s already has %zu security key%s registered, "
+	    "the most the policy allows; delete one first (\"seckey delete "
+	    "NAME\")", ctx->user.name, (size_t)ctx->policy->max_keys,
+	    ctx->policy->max_keys == 1 ? "" : "s");
+}
+
+static int
+refuse_name(const char *name)
+{
+	return helper_refuse("a key named \"%s\" is already registered; "
+	    "choose another name with --name", name);
+}
+
+/* Refusals that need neither the key nor the PIN. */
+static int
+check_list(const struct helper_ctx *ctx, const struct seckey_keylist *list,
+    const char *name)
+{
+	if (list->count >= ctx->policy->max_keys)
+		return refuse_full(ctx);
+	if (name != NULL && helper_list_index(list, name) >= 0)
+		return refuse_name(name);
+
+	return EXIT_DONE;
+}
+
+static int
+check_aaguid(const struct helper_ctx *ctx, const struct seckey_aaguid *aaguid)
+{
+	char text[SECKEY_AAGUID_TEXT_LEN];
+
+	if (seckey_policy_aaguid_allowed(ctx->policy, aaguid))
+		return EXIT_DONE;
+	seckey_aaguid_format(aaguid, text);
+
+	return helper_refuse("the policy does not allow this security key "
+	    "model (%s, AAGUID %s)", helper_model(aaguid), text);
+}
+
+/* A key without a PIN, or of a model the policy refuses, is refused
+ * before the user types anything. */
+static int
+check_device(const struct helper_ctx *ctx, struct seckey_device *dev)
+{
+	struct seckey_device_facts facts;
+	struct seckey_diag diag;
+	int r;
+
+	if (!seckey_device_has_pin(dev))
+		return helper_refuse("the security key has no PIN; set one "
+		    "with \"seckey pin set\" first");
+	seckey_diag_clear(&diag);
+	if ((r = seckey_device_facts(dev, &facts, &diag)) != SECKEY_OK)
+		return helper_device_fail(dev, r, &diag);
+	if (facts.has_aaguid)
+		return check_aaguid(ctx, &facts.aaguid);
+
+	return EXIT_DONE;
+}
+
+/* "MODEL n" with the smallest n not in use. */
+static int
+default_name(const struct seckey_keylist *list,
+    const struct seckey_aaguid *aaguid, char *name, size_t size)
+{
+	const char *model = seckey_model_name(aaguid);
+	int n;
+
+	if (model == NULL)
+		model = "Security key";
+	for (n = 1; n <= DEFAULT_NAME_MAX; n++) {
+		snprintf(name, size, "%s %d", model, n);
+		if (helper_list_index(list, name) < 0)
+			return EXIT_DONE;
+	}
+
+	return helper_refuse("no free default name; give one with --name");
+}
+
+/* Under the lock, with the list as it is now on disk. */
+static int
+add_entry(struct helper_ctx *ctx, struct seckey_keylist *list, void *arg)
+{
+	struct registration *reg = arg;
+	struct seckey_key_info info;
+	struct seckey_diag diag;
+	int r, status;
+
+	if ((status = check_list(ctx, list, reg->name)) != EXIT_DONE)
+		return status;
+	if (reg->name != NULL)
+		snprintf(reg->chosen, sizeof(reg->chosen), "%s", reg->name);
+	else if ((status = default_name(list, &reg->cred->aaguid, reg->chosen,
+	    sizeof(reg->chosen))) != EXIT_DONE)
+		return status;
+	if (seckey_keylist_find_cred(list, reg->cred->cred_id,
+	    reg->cred->cred_id_len) != NULL)
+		return helper_refuse("this security key was registered by "
+		    "another seckey in the meantime");
+
+	memset(&info, 0, sizeof(info));
+	info.name = reg->chosen;
+	info.cred_id = reg->cred->cred_id;
+	info.cred_id_len = reg->cred->cred_id_len;
+	info.pubkey_der = reg->cred->pubkey_der;
+	info.pubkey_der_len = reg->cred->pubkey_der_len;
+	info.alg = reg->cred->alg;
+	info.aaguid = reg->cred->aaguid;
+	info.transport = reg->transport;
+	info.created = time(NULL);
+	seckey_diag_clear(&diag);
+	if ((r = seckey_keylist_add(list, ctx->policy->max_keys, &info,
+	    &diag)) != SECKEY_OK)
+		return helper_fail(r, &diag);
+
+	return EXIT_DONE;
+}
+
+static int
+make_credential(struct helper_ctx *ctx, struct seckey_device *dev,
+    const struct seckey_keylist *list, struct seckey_credential **credp)
+{
+	struct seckey_register_opts opts;
+	const struct seckey_key *dup = NULL;
+	struct seckey_diag diag;
+	struct seckey_pin pin;
+	int r, status;
+
+	if ((status = helper_read_pin(ctx->policy->pin_prompt,
+	    &pin)) != EXIT_DONE)
+		return status;
+	helper_prompt(ctx->policy->touch_prompt);
+	memset(&opts, 0, sizeof(opts));
+	opts.rp_id = ctx->policy->rp_id;
+	opts.user_name = ctx->user.name;
+	opts.timeout_ms = (int)ctx->policy->timeout * 1000;
+	seckey_diag_clear(&diag);
+	r = seckey_register(dev, list, &pin, &opts, credp, &dup, &diag);
+	seckey_pin_wipe(&pin);
+
+	if (r == SECKEY_ERR_EXCLUDED && dup != NULL)
+		return helper_refuse("this security key is already registered "
+		    "as \"%s\"", dup->name);
+	if (r == SECKEY_ERR_EXCLUDED)
+		return helper_refuse("this security key is already registered");
+	if (r == SECKEY_ERR_SIGNATURE)
+		return helper_refuse("the attestation signature of the "
+		    "security key does not verify; the key was not "
+		    "registered");
+	if (r != SECKEY_OK)
+		return helper_device_fail(dev, r, &diag);
+
+	/* The attested model, not only the one getInfo claimed. */
+	return check_aaguid(ctx, &(*credp)->aaguid);
+}
+
+static int
+parse(struct helper_ctx *ctx, int argc, char **argv, const char **namep,
+    const char **devicep)
+{
+	static const struct option longopts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "device", required_argument, NULL, 'd' },
+		HELPER_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = helper_getopt(ctx, argc, argv, longopts)) != -1) {
+		if (c == 'n')
+			*namep = optarg;
+		else if (c == 'd')
+			*devicep = optarg;
+		else
+			return helper_help(ctx, c);
+	}
+	if (optind != argc)
+		return helper_usage_error(ctx, "unexpected argument \"%s\"",
+		    argv[optind]);
+	if (*namep != NULL && !seckey_key_name_valid(*namep))
+		return helper_usage_error(ctx, "a key name is 1 to %d "
+		    "printable characters, without '\"' or '\\' and without "
+		    "spaces at either end", SECKEY_NAME_MAX);
+
+	return EXIT_DONE;
+}
+
+static int
+registration(struct helper_ctx *ctx, struct registration *reg,
+    const char *device)
+{
+	struct seckey_keylist *list = NULL;
+	struct seckey_credential *cred = NULL;
+	struct seckey_device *dev = NULL;
+	int status;
+
+	if ((status = helper_list_read(ctx, SECKEY_MAX_KEYS,
+	    &list)) != EXIT_DONE ||
+	    (status = check_list(ctx, list, reg->name)) != EXIT_DONE ||
+	    (status = helper_device_pick(ctx, device, &dev)) != EXIT_DONE ||
+	    (status = check_device(ctx, dev)) != EXIT_DONE ||
+	    (status = make_credential(ctx, dev, list, &cred)) != EXIT_DONE)
+		goto out;
+	reg->cred = cred;
+	reg->transport = dev->transport;
+	if ((status = helper_list_update(ctx, SECKEY_FILE_MKDIR, add_entry,
+	    reg)) != EXIT_DONE)
+		goto out;
+	helper_msg("registered \"%s\" (%s, %s) for %s", reg->chosen,
+	    helper_model(&cred->aaguid), seckey_transport_name(reg->transport),
+	    ctx->user.name);
+out:
+	reg->cred = NULL;
+	seckey_credential_free(&cred);
+	seckey_device_free(&dev);
+	seckey_keylist_free(&list);
+
+	return status;
+}
+
+int
+cmd_register(struct helper_ctx *ctx, int argc, char **argv)
+{
+	struct registration reg;
+	const char *device = NULL;
+	int status;
+
+	memset(&reg, 0, sizeof(reg));
+	if ((status = parse(ctx, argc, argv, &reg.name, &device)) != EXIT_DONE)
+		return status == HELPER_HELP_SHOWN ? EXIT_DONE : status;
+	if ((status = helper_load(ctx, true)) != EXIT_DONE)
+		return status;
+
+	return registration(ctx, &reg, device);
+}

@@ -1,0 +1,56 @@
+/*
+ * seckey_register.h: making a new credential on a security key, for
+ * "seckey register".
+ *
+ * The credential is made with the policy's rp_id and with user
+ * verification (the key's PIN), and the key's attestation signature is
+ * checked before anything is kept.  The user's registered credentials
+ * go in the exclude list, so a key that already holds one of them
+ * refuses (CTAP's own rule, enforced by the key itself).
+ */
+#ifndef SECKEY_REGISTER_H
+#define SECKEY_REGISTER_H
+
+#include <stddef.h>
+
+#include "seckey_device.h"
+#include "seckey_error.h"
+#include "seckey_keylist.h"
+#include "seckey_mem.h"
+
+struct seckey_register_opts {
+	const char	*rp_id;
+	const char	*user_name;	/* for the credential's user entity */
+	int		 timeout_ms;	/* for the touch */
+};
+
+/* What registration produced: everything a key list entry needs. */
+struct seckey_credential {
+	unsigned char		*cred_id;
+	size_t			 cred_id_len;
+	unsigned char		*pubkey_der;	/* SPKI, DER */
+	size_t			 pubkey_der_len;
+	enum seckey_alg		 alg;
+	struct seckey_aaguid	 aaguid;	/* from the attested data */
+};
+
+/*
+ * Make a credential on dev with pin.  exclude (may be NULL) holds the
+ * user's registered keys.  On success *credp is the new credential.
+ * Errors: SECKEY_ERR_PIN_* as the key reports them, SECKEY_ERR_EXCLUDED
+ * (the key holds one of exclude's credentials; *dupp then names it when
+ * a silent probe finds which), SECKEY_ERR_TIMEOUT (no touch),
+ * SECKEY_ERR_SIGNATURE (the attestation does not verify),
+ * SECKEY_ERR_FLAGS (no user presence or verification),
+ * SECKEY_ERR_UNSUPPORTED (no algorithm in common, no attestation),
+ * SECKEY_ERR_FIDO (a malformed answer), SECKEY_ERR_DEVICE_LOST, ...
+ */
+int seckey_register(struct seckey_device *dev,
+    const struct seckey_keylist *exclude, const struct seckey_pin *pin,
+    const struct seckey_register_opts *opts, struct seckey_credential **credp,
+    const struct seckey_key **dupp, struct seckey_diag *diag);
+
+/* Free and set *credp to NULL; NULL is fine. */
+void seckey_credential_free(struct seckey_credential **credp);
+
+#endif /* SECKEY_REGISTER_H */
