@@ -68,10 +68,29 @@ fail:
 	return r;
 }
 
+/*
+ * The key signed its counter a moment ago in the probe; a lower one now
+ * is a key that lies, or a clone answering in turn with the original.
+ * An equal one is allowed: some keys count only assertions with a touch.
+ */
+static int
+check_counter(const fido_assert_t *assert, const struct seckey_device *dev,
+    struct seckey_diag *diag)
+{
+	uint32_t count = fido_assert_sigcount(assert, 0);
+
+	if (!dev->probed || count >= dev->probe_count)
+		return SECKEY_OK;
+	seckey_diag_set(diag, NULL, 0, "the signature counter went backwards "
+	    "(%u after %u): a cloned or faulty key?", count, dev->probe_count);
+	return SECKEY_ERR_COUNTER;
+}
+
 /* The answer must be for our credential, signed, with the flags asked. */
 static int
-check_assertion(const fido_assert_t *assert, const struct seckey_key *key,
-    const struct seckey_signin_opts *opts, struct seckey_diag *diag)
+check_assertion(const fido_assert_t *assert, const struct seckey_device *dev,
+    const struct seckey_key *key, const struct seckey_signin_opts *opts,
+    struct seckey_diag *diag)
 {
 	const unsigned char *id;
 	uint8_t flags;
@@ -102,7 +121,7 @@ check_assertion(const fido_assert_t *assert, const struct seckey_key *key,
 		    "not verify with the public key of \"%s\"", key->name);
 		return r;
 	}
-	return SECKEY_OK;
+	return check_counter(assert, dev, diag);
 }
 
 /* Build the request: fresh challenge, our rp_id, one allowed credential. */
@@ -197,7 +216,7 @@ seckey_authenticate(struct seckey_device *dev, const struct seckey_key *key,
 		    "%s", key->name, fido_strerr(fido_r));
 		goto fail;
 	}
-	r = check_assertion(assert, key, opts, diag);
+	r = check_assertion(assert, dev, key, opts, diag);
 fail:
 	fido_assert_free(&assert);
 	return r;

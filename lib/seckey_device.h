@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <fido.h>
 
@@ -26,6 +27,9 @@ struct seckey_device {
 	char			*path;
 	char			*product;	/* "manufacturer product" */
 	enum seckey_transport	 transport;
+	/* The signature counter of the last silent probe, if any. */
+	bool			 probed;
+	uint32_t		 probe_count;
 };
 
 /*

@@ -50,6 +50,8 @@ static const struct seckey_errname errnames[] = {
 	{ SECKEY_ERR_FLAGS, "the security key did not verify the user" },
 	{ SECKEY_ERR_RESET_WINDOW, "the security key allows a reset only "
 	    "right after it is plugged in" },
+	{ SECKEY_ERR_COUNTER,
+	    "the security key's signature counter went backwards" },
 };
 
 const char *

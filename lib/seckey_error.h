@@ -51,6 +51,7 @@ enum seckey_err {
 	SECKEY_ERR_DEVICE_LOST = -44,	/* key gone mid-operation */
 	SECKEY_ERR_FLAGS = -45,		/* UP or UV flag missing */
 	SECKEY_ERR_RESET_WINDOW = -46,	/* reset only right after plug-in */
+	SECKEY_ERR_COUNTER = -47,	/* signature counter went backwards */
 };
 
 /* A static English sentence for an error code; never NULL. */

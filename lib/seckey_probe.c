@@ -66,6 +66,8 @@ probe_range(struct seckey_device *dev, const char *rp_id,
 	r = SECKEY_ERR_FIDO;
 	if (key == NULL)
 		goto fail;	/* an answer for a credential we never sent */
+	dev->probed = true;
+	dev->probe_count = fido_assert_sigcount(assert, 0);
 	*keyp = key;
 	r = SECKEY_OK;
 fail:

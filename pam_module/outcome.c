@@ -186,6 +186,7 @@ outcome_of_device_error(int err)
 		return OUTCOME_DEVICE_LOST;
 	case SECKEY_ERR_SIGNATURE:
 	case SECKEY_ERR_FLAGS:
+	case SECKEY_ERR_COUNTER:
 	case SECKEY_ERR_FIDO:
 	case SECKEY_ERR_UNSUPPORTED:
 		return OUTCOME_BAD_ASSERTION;
