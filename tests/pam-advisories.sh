@@ -12,17 +12,10 @@ plan 33
 
 state="$TEST_TMP/state"
 logs="$TEST_TMP/logs"
-pam_add_user alice 4242
-keys_dir_for alice
-export KEYS
-KEYS=$(keys_of alice)
-policy ""
 signin='printf "%s\n" "$@" | "$PAMRUN" login alice authenticate'
 retries='fido2-token -I "$DEV0" | sed -n "s/^pin retries: //p"'
 
-vk --state "$state" -- 'printf "1234\n1234\n" | '"$NOTTY"' fido2-token -S "$DEV0" &&
-	echo 1234 | "$ENROLL" --device "$DEV0" --rp "$RP" --name "Blue key" --out "$KEYS"'
-keys_own alice
+alice_with_key "$state" || { echo "Bail out! cannot register a key on the virtual key"; exit 1; }
 
 # CVE-2021-31924: an empty PIN, or no answer at all, never signs in.
 vk --state "$state" --log-dir "$logs" -- "set -- ''; $signin; $retries"

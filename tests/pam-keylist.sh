@@ -8,16 +8,9 @@ pam_env_check
 plan 25
 
 state="$TEST_TMP/state"
-pam_add_user alice 4242
-keys_dir_for alice
-export KEYS
-KEYS=$(keys_of alice)
-policy ""
 signin='printf "1234\n" | "$PAMRUN" login alice authenticate'
 
-vk --state "$state" -- 'printf "1234\n1234\n" | '"$NOTTY"' fido2-token -S "$DEV0" &&
-	echo 1234 | "$ENROLL" --device "$DEV0" --rp "$RP" --name "Blue key" --out "$KEYS"'
-keys_own alice
+alice_with_key "$state" || { echo "Bail out! cannot register a key on the virtual key"; exit 1; }
 cp "$KEYS" "$TEST_TMP/good"
 vk --state "$state" -- "$signin"
 like "$out" 'authenticate: PAM_SUCCESS$' "the untouched list signs in"

@@ -9,15 +9,7 @@ pam_env_check
 plan 12
 
 state="$TEST_TMP/state"
-pam_add_user alice 4242
-keys_dir_for alice
-export KEYS
-KEYS=$(keys_of alice)
-policy ""	# timeout = 3
-
-vk --state "$state" -- 'printf "1234\n1234\n" | '"$NOTTY"' fido2-token -S "$DEV0" &&
-	echo 1234 | "$ENROLL" --device "$DEV0" --rp "$RP" --name "Blue key" --out "$KEYS"'
-keys_own alice
+alice_with_key "$state" || { echo "Bail out! cannot register a key on the virtual key"; exit 1; }
 
 # timed SCRIPT...: runs vk with the arguments, sets elapsed (seconds).
 timed() {

@@ -9,18 +9,11 @@ pam_env_check
 plan 53
 
 state="$TEST_TMP/state"
-pam_add_user alice 4242
 pam_add_user bob 4243
-keys_dir_for alice
-export KEYS
-KEYS=$(keys_of alice)
-policy ""
 signin='printf "%s\n" "$@" | "$PAMRUN" login alice authenticate'
 
-vk --state "$state" -- 'printf "1234\n1234\n" | '"$NOTTY"' fido2-token -S "$DEV0" &&
-	echo 1234 | "$ENROLL" --device "$DEV0" --rp "$RP" --name "Blue key" --out "$KEYS"'
-is "$rc" 0 "a credential is registered on the key with fido2-cred"
-keys_own alice
+alice_with_key "$state"
+ok $? "a credential is registered on the key with fido2-cred"
 
 # Right key, PIN and touch.
 vk --state "$state" -- "set -- 1234; $signin"

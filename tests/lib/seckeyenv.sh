@@ -9,6 +9,8 @@
 #                           prompts and the PAM code on stdout, the
 #                           module's syslog lines on stderr
 #   ENROLL                  tests/enroll-key
+#   alice_with_key STATE    user alice, the test policy, and her key "Blue
+#                           key" (PIN 1234) on a virtual key kept in STATE
 #   PAMDRIVER_WRAPPER       (environment) a command PAMRUN runs pamdriver
 #                           under, such as valgrind (make check-pam-valgrind)
 #
@@ -65,6 +67,22 @@ stack() {
 	    "password [ignore=ignore default=done] $MODULE $1" \
 	    "password requisite $PAM_DEBUG_MODULE prechauthtok=no_module_data chauthtok=no_module_data"
 }
+# alice_with_key STATE: user alice (uid 4242), the policy at the test
+# defaults, and one key "Blue key" with PIN 1234 on the virtual key whose
+# state is kept in STATE, registered with fido2-cred; sets KEYS.  Returns
+# non-zero if the registration failed.
+alice_with_key() {
+	pam_add_user alice 4242
+	keys_dir_for alice
+	KEYS=$(keys_of alice)
+	export KEYS
+	policy ""
+	vk --state "$1" -- 'printf "1234\n1234\n" | '"$NOTTY"' fido2-token -S "$DEV0" &&
+		echo 1234 | "$ENROLL" --device "$DEV0" --rp "$RP" --name "Blue key" --out "$KEYS"'
+	keys_own alice
+	[ "$rc" -eq 0 ]
+}
+
 pam_service login "$(stack "conf=$POLICY")"
 pam_service passwd "$(stack "conf=$POLICY")"
 pam_service debug-login "$(stack "conf=$POLICY debug")"
