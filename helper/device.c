@@ -41,7 +41,8 @@ open_device(const char *path, struct seckey_device **devp)
 	int r;
 
 	seckey_diag_clear(&diag);
-	if ((r = seckey_device_open(path, devp, &diag)) == SECKEY_OK)
+	if ((r = seckey_device_open(path, SECKEY_OPEN_TIMEOUT_MS, devp,
+	    &diag)) == SECKEY_OK)
 		return EXIT_DONE;
 	if (r == SECKEY_ERR_UNSUPPORTED)
 		return helper_refuse("the security key at %s speaks only U2F; "

@@ -167,23 +167,65 @@ still_plugged(const char *path)
 	return found;
 }
 
+/* A key busy with another process refuses at once; retry it so often. */
+#define BUSY_ANSWER_MS	1000
+#define BUSY_ATTEMPTS	3
+
 /*
- * libfido2 reports a key that vanished in several ways (a read or write
- * error, or an internal error when the PIN exchange breaks off), and a
- * reply that never came as a read error too: sort them out here.
+ * What a failed request came to.  libfido2 reports a key that vanished
+ * as a read, write or internal error, a reply that never came as a read
+ * error, and a key busy with another process (CTAPHID_ERROR
+ * CHANNEL_BUSY) as a read error, or an internal one inside the PIN
+ * exchange.  A quick failure on a key still plugged in sets *busy: the
+ * request was not acted on and may be sent again.
  */
 static int
 classify_failure(struct seckey_device *dev, int r, long long elapsed_ms,
-    int timeout_ms)
+    long long timeout_ms, bool *busy)
 {
+	*busy = false;
 	if (r != SECKEY_ERR_DEVICE_LOST && r != SECKEY_ERR_INTERNAL &&
 	    r != SECKEY_ERR_FIDO)
 		return r;
 	if (!still_plugged(dev->path))
 		return SECKEY_ERR_DEVICE_LOST;
-	if (r == SECKEY_ERR_DEVICE_LOST && elapsed_ms >= timeout_ms)
+	if (elapsed_ms >= timeout_ms)
 		return SECKEY_ERR_TIMEOUT;
-	return r;
+	*busy = r != SECKEY_ERR_FIDO && elapsed_ms < BUSY_ANSWER_MS;
+	/* Plugged in and answering, but not as CTAP says. */
+	return SECKEY_ERR_FIDO;
+}
+
+/* One request: a fresh challenge, the time left, the PIN. */
+static int
+assert_once(struct seckey_device *dev, const struct seckey_key *key,
+    const struct seckey_pin *pin, const struct seckey_signin_opts *opts,
+    long long left_ms, int *fido_r, fido_assert_t **assertp)
+{
+	int r;
+
+	*fido_r = FIDO_OK;
+	fido_assert_free(assertp);
+	if ((*assertp = fido_assert_new()) == NULL)
+		return SECKEY_ERR_NOMEM;
+	if ((r = prepare_assertion(*assertp, key, opts)) != SECKEY_OK)
+		return r;
+	if (fido_dev_set_timeout(dev->dev, (int)left_ms) != FIDO_OK)
+		return SECKEY_ERR_INTERNAL;
+	*fido_r = fido_dev_get_assert(dev->dev, *assertp,
+	    opts->require_uv ? pin->text : NULL);
+	return seckey_fido_error(*fido_r);
+}
+
+/* 10 to 100 ms, different in each process, so two retries do not meet. */
+static void
+busy_backoff(void)
+{
+	unsigned char jitter = 0;
+
+	if (RAND_bytes(&jitter, 1) != 1)
+		jitter = 0;
+	seckey_sleep_ms(10 + jitter % 91);
 }
 
 int
@@ -192,32 +234,36 @@ seckey_authenticate(struct seckey_device *dev, const struct seckey_key *key,
     struct seckey_diag *diag)
 {
 	fido_assert_t *assert = NULL;
-	long long started;
-	int r = SECKEY_ERR_NOMEM, fido_r;
+	long long deadline, started, left;
+	int r, fido_r, attempt;
+	bool busy;
 
 	if (opts->require_uv && pin == NULL)
 		return SECKEY_ERR_INVAL;
-	if ((assert = fido_assert_new()) == NULL)
-		goto fail;
-	if ((r = prepare_assertion(assert, key, opts)) != SECKEY_OK)
-		goto fail;
-	r = SECKEY_ERR_INTERNAL;
-	if (fido_dev_set_timeout(dev->dev, opts->timeout_ms) != FIDO_OK)
-		goto fail;
-	started = seckey_now_ms();
-	fido_r = fido_dev_get_assert(dev->dev, assert,
-	    opts->require_uv ? pin->text : NULL);
-	if ((r = seckey_fido_error(fido_r)) != SECKEY_OK) {
-		r = classify_failure(dev, r, seckey_now_ms() - started,
-		    opts->timeout_ms);
+	deadline = seckey_now_ms() + opts->timeout_ms;
+	for (attempt = 1;; attempt++) {
+		started = seckey_now_ms();
+		left = deadline - started;
+		fido_r = FIDO_OK;
+		r = left > 0 ? assert_once(dev, key, pin, opts, left, &fido_r,
+		    &assert) : SECKEY_ERR_TIMEOUT;
+		if (r == SECKEY_OK || fido_r == FIDO_OK)
+			break;
+		r = classify_failure(dev, r, seckey_now_ms() - started, left,
+		    &busy);
+		if (!busy || attempt == BUSY_ATTEMPTS)
+			break;
+		busy_backoff();
+	}
+	if (r == SECKEY_OK) {
+		r = check_assertion(assert, dev, key, opts, diag);
+	} else {
 		if (r == SECKEY_ERR_TIMEOUT)
 			(void)fido_dev_cancel(dev->dev); /* stop the blinking */
 		seckey_diag_set(diag, NULL, 0, "assertion with \"%s\" failed: "
-		    "%s", key->name, fido_strerr(fido_r));
-		goto fail;
+		    "%s", key->name, fido_r != FIDO_OK ? fido_strerr(fido_r) :
+		    seckey_strerror(r));
 	}
-	r = check_assertion(assert, dev, key, opts, diag);
-fail:
 	fido_assert_free(&assert);
 	return r;
 }

@@ -180,6 +180,30 @@ skip_string(const char *text, size_t len, size_t i)
 	return i < len ? i + 1 : len;
 }
 
+/*
+ * "option += {...}" appends to a list's default in libconfuse; our
+ * defaults are applied after the parse (see seckey_policy.c), so an
+ * append would silently replace them.  Refuse it: list every value.
+ */
+static int
+check_append(const char *text, size_t len, struct seckey_conf *conf)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		if (text[i] == '"' || text[i] == '\'') {
+			i = skip_string(text, len, i);
+			continue;
+		}
+		if (text[i] == '+')
+			return bad_byte(text, i, "'+=' is not supported: give "
+			    "every value of the list with '='", conf);
+		i++;
+	}
+
+	return SECKEY_OK;
+}
+
 /* Blank a comment from i on, keeping newlines; the index after it. */
 static size_t
 blank(char *text, size_t len, size_t i, bool block)
@@ -254,7 +278,8 @@ seckey_conf_parse(cfg_t *cfg, struct seckey_conf *conf, const char *text,
 	memcpy(copy, text, len + 1);
 	if ((r = check_bytes(copy, len, conf)) != SECKEY_OK ||
 	    (r = strip_comments(copy, len, conf)) != SECKEY_OK ||
-	    (r = check_env(copy, len, conf)) != SECKEY_OK)
+	    (r = check_env(copy, len, conf)) != SECKEY_OK ||
+	    (r = check_append(copy, len, conf)) != SECKEY_OK)
 		goto fail;
 	r = SECKEY_OK;
 	if (cfg_parse_buf(cfg, copy) == CFG_SUCCESS && conf->err == 0)

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -90,8 +91,8 @@ seckey_device_free(struct seckey_device **devp)
 }
 
 int
-seckey_device_open(const char *path, struct seckey_device **devp,
-    struct seckey_diag *diag)
+seckey_device_open(const char *path, int timeout_ms,
+    struct seckey_device **devp, struct seckey_diag *diag)
 {
 	struct seckey_device *dev = NULL;
 	int r = SECKEY_ERR_NOMEM, fr;
@@ -102,7 +103,9 @@ seckey_device_open(const char *path, struct seckey_device **devp,
 	    (dev->dev = fido_dev_new()) == NULL)
 		goto fail;
 	dev->transport = seckey_transport_of_path(path);
-	if ((fr = fido_dev_open(dev->dev, path)) != FIDO_OK) {
+	/* libfido2 waits for ever by default, even while opening. */
+	if ((fr = fido_dev_set_timeout(dev->dev, timeout_ms)) != FIDO_OK ||
+	    (fr = fido_dev_open(dev->dev, path)) != FIDO_OK) {
 		seckey_diag_set(diag, NULL, 0, "cannot open security key %s: %s",
 		    path, fido_strerr(fr));
 		fido_dev_free(&dev->dev);
@@ -137,6 +140,19 @@ seckey_now_ms(void)
 	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
 		return 0;
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+seckey_sleep_ms(long long ms)
+{
+	struct timespec ts;
+
+	if (ms <= 0)
+		return;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		continue;
 }
 
 int

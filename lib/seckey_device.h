@@ -42,11 +42,19 @@ int seckey_device_paths(char ***pathsp, size_t *countp,
 void seckey_device_paths_free(char ***pathsp);
 
 /*
- * Open the key at path.  SECKEY_ERR_NO_DEVICE if it is gone,
+ * Opening a key (CTAPHID INIT and getInfo) needs no user action; a key
+ * that takes longer than this to answer is broken or busy elsewhere.
+ */
+#define SECKEY_OPEN_TIMEOUT_MS	5000
+
+/*
+ * Open the key at path, waiting at most timeout_ms for its answers;
+ * timeout_ms stays the device's timeout until changed.
+ * SECKEY_ERR_NO_DEVICE if it is gone or does not answer,
  * SECKEY_ERR_UNSUPPORTED if it speaks U2F only.
  */
-int seckey_device_open(const char *path, struct seckey_device **devp,
-    struct seckey_diag *diag);
+int seckey_device_open(const char *path, int timeout_ms,
+    struct seckey_device **devp, struct seckey_diag *diag);
 
 /* Close and free; sets *devp to NULL.  NULL is fine. */
 void seckey_device_free(struct seckey_device **devp);
@@ -59,6 +67,7 @@ enum seckey_transport seckey_transport_of_path(const char *path);
 
 /* Milliseconds on the monotonic clock, for the waits on keys. */
 long long seckey_now_ms(void);
+void seckey_sleep_ms(long long ms);
 
 /* Translate a libfido2 result into a SECKEY_ERR_* (0 for FIDO_OK). */
 int seckey_fido_error(int fido_r);

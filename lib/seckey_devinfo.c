@@ -101,7 +101,8 @@ describe(struct seckey_devinfo *item)
 	int r;
 
 	item->pin_retries = -1;
-	if ((r = seckey_device_open(item->path, &dev, &ignored)) != SECKEY_OK) {
+	if ((r = seckey_device_open(item->path, SECKEY_OPEN_TIMEOUT_MS, &dev,
+	    &ignored)) != SECKEY_OK) {
 		/* U2F only: it opened, but has nothing more to tell. */
 		if (r != SECKEY_ERR_UNSUPPORTED)
 			item->open_error = r;

@@ -207,62 +207,137 @@ default_rp_id(const char *hostname, char **rp_id, struct seckey_diag *diag)
 	return dup_string(id, rp_id);
 }
 
-static int
-copy_lists(cfg_t *cfg, struct seckey_policy *p)
+/*
+ * Defaults live here, not in libconfuse: libconfuse sets its defaults
+ * without checking its allocations, so under memory pressure an option
+ * could silently lose its default (user_presence turning false).  An
+ * option the file set is marked CFGF_MODIFIED by the parser; one it did
+ * not set takes the default below.  A set option without a value means
+ * an allocation failed.
+ */
+static bool
+option_set(cfg_t *cfg, const char *name)
 {
-	unsigned int i, n;
+	cfg_opt_t *opt = cfg_getopt(cfg, name);
 
-	n = cfg_size(cfg, "reset_services");
+	return opt != NULL && (opt->flags & CFGF_MODIFIED) != 0;
+}
+
+static int
+get_bool(cfg_t *cfg, const char *name, bool def, bool *out)
+{
+	if (!option_set(cfg, name)) {
+		*out = def;
+		return SECKEY_OK;
+	}
+	if (cfg_size(cfg, name) != 1)
+		return SECKEY_ERR_NOMEM;
+	*out = cfg_getbool(cfg, name) == cfg_true;
+	return SECKEY_OK;
+}
+
+static int
+get_uint(cfg_t *cfg, const char *name, unsigned int def, unsigned int *out)
+{
+	if (!option_set(cfg, name)) {
+		*out = def;
+		return SECKEY_OK;
+	}
+	if (cfg_size(cfg, name) != 1)
+		return SECKEY_ERR_NOMEM;
+	/* Range-checked by the option's validation callback. */
+	*out = (unsigned int)cfg_getint(cfg, name);
+	return SECKEY_OK;
+}
+
+/* A copy of the option's string, or of def when unset (def may be NULL). */
+static int
+get_str(cfg_t *cfg, const char *name, const char *def, char **out)
+{
+	const char *value = def;
+
+	*out = NULL;
+	if (option_set(cfg, name)) {
+		if (cfg_size(cfg, name) != 1 ||
+		    (value = cfg_getstr(cfg, name)) == NULL)
+			return SECKEY_ERR_NOMEM;
+	}
+	if (value == NULL)
+		return SECKEY_OK;
+	return dup_string(value, out);
+}
+
+static int
+copy_services(cfg_t *cfg, struct seckey_policy *p)
+{
+	static const char *const defaults[] = { "passwd", "chpasswd" };
+	bool set = option_set(cfg, "reset_services");
+	unsigned int i, n;
+	const char *value;
+
+	n = set ? cfg_size(cfg, "reset_services") : 2;
 	if ((p->reset_services = calloc(n + 1, sizeof(char *))) == NULL)
 		return SECKEY_ERR_NOMEM;
 	for (i = 0; i < n; i++) {
-		if (dup_string(cfg_getnstr(cfg, "reset_services", i),
-		    &p->reset_services[i]) != SECKEY_OK)
+		value = set ? cfg_getnstr(cfg, "reset_services", i) :
+		    defaults[i];
+		if (dup_string(value, &p->reset_services[i]) != SECKEY_OK)
 			return SECKEY_ERR_NOMEM;
 		p->reset_services_len++;
 	}
+	return SECKEY_OK;
+}
 
-	n = cfg_size(cfg, "allowed_aaguids");
+static int
+copy_aaguids(cfg_t *cfg, struct seckey_policy *p)
+{
+	unsigned int i, n = cfg_size(cfg, "allowed_aaguids");
+
 	if ((p->allowed_aaguids = calloc(n + 1,
 	    sizeof(struct seckey_aaguid))) == NULL)
 		return SECKEY_ERR_NOMEM;
 	for (i = 0; i < n; i++) {
-		/* Validated while parsing. */
+		/* Validated while parsing; NULL only if an allocation failed. */
+		if (cfg_getnstr(cfg, "allowed_aaguids", i) == NULL)
+			return SECKEY_ERR_NOMEM;
 		if (seckey_aaguid_parse(cfg_getnstr(cfg, "allowed_aaguids", i),
 		    &p->allowed_aaguids[i]) != SECKEY_OK)
 			return SECKEY_ERR_INTERNAL;
 		p->allowed_aaguids_len++;
 	}
-
 	return SECKEY_OK;
 }
 
 static int
 copy_options(cfg_t *cfg, struct seckey_policy *p)
 {
+	char *uv = NULL;
 	int r;
 
-	p->enabled = cfg_getbool(cfg, "enabled");
-	p->max_keys = (unsigned int)cfg_getint(cfg, "max_keys");
-	p->user_verification = strcmp(cfg_getstr(cfg, "user_verification"),
-	    "none") == 0 ? SECKEY_UV_NONE : SECKEY_UV_PIN;
-	p->user_presence = cfg_getbool(cfg, "user_presence");
-	p->timeout = (unsigned int)cfg_getint(cfg, "timeout");
-	p->nouserok = cfg_getbool(cfg, "nouserok");
-	p->debug = cfg_getbool(cfg, "debug");
-
-	if ((r = dup_string(cfg_getstr(cfg, "keys_file"),
+	if ((r = get_bool(cfg, "enabled", false, &p->enabled)) != SECKEY_OK ||
+	    (r = get_bool(cfg, "user_presence", true,
+	    &p->user_presence)) != SECKEY_OK ||
+	    (r = get_bool(cfg, "nouserok", false, &p->nouserok)) != SECKEY_OK ||
+	    (r = get_bool(cfg, "debug", false, &p->debug)) != SECKEY_OK ||
+	    (r = get_uint(cfg, "max_keys", SECKEY_MAX_KEYS,
+	    &p->max_keys)) != SECKEY_OK ||
+	    (r = get_uint(cfg, "timeout", 30, &p->timeout)) != SECKEY_OK ||
+	    (r = get_str(cfg, "user_verification", "pin", &uv)) != SECKEY_OK ||
+	    (r = get_str(cfg, "keys_file", DEFAULT_KEYS_FILE,
 	    &p->keys_file)) != SECKEY_OK ||
-	    (r = dup_string(cfg_getstr(cfg, "pin_prompt"),
+	    (r = get_str(cfg, "pin_prompt", DEFAULT_PIN_PROMPT,
 	    &p->pin_prompt)) != SECKEY_OK ||
-	    (r = dup_string(cfg_getstr(cfg, "touch_prompt"),
-	    &p->touch_prompt)) != SECKEY_OK)
-		return r;
-	if (cfg_getstr(cfg, "rp_id") != NULL &&
-	    (r = dup_string(cfg_getstr(cfg, "rp_id"), &p->rp_id)) != SECKEY_OK)
-		return r;
-
-	return copy_lists(cfg, p);
+	    (r = get_str(cfg, "touch_prompt", DEFAULT_TOUCH_PROMPT,
+	    &p->touch_prompt)) != SECKEY_OK ||
+	    (r = get_str(cfg, "rp_id", NULL, &p->rp_id)) != SECKEY_OK ||
+	    (r = copy_services(cfg, p)) != SECKEY_OK ||
+	    (r = copy_aaguids(cfg, p)) != SECKEY_OK)
+		goto out;
+	p->user_verification = strcmp(uv, "none") == 0 ? SECKEY_UV_NONE :
+	    SECKEY_UV_PIN;
+out:
+	free(uv);
+	return r;
 }
 
 /*
@@ -318,23 +393,22 @@ seckey_policy_parse(const char *text, size_t len, const char *file,
     const char *hostname, struct seckey_policy **policyp,
     struct seckey_diag *diag)
 {
-	/* libconfuse wants a writable default list, though it only reads it. */
-	char services[] = "{passwd, chpasswd}";
+	/* No libconfuse defaults: copy_options() applies them. */
 	cfg_opt_t opts[] = {
-		CFG_BOOL("enabled", cfg_false, CFGF_NONE),
+		CFG_BOOL("enabled", cfg_false, CFGF_NODEFAULT),
 		CFG_STR("rp_id", 0, CFGF_NODEFAULT),
-		CFG_STR("keys_file", DEFAULT_KEYS_FILE, CFGF_NONE),
-		CFG_INT_CB("max_keys", SECKEY_MAX_KEYS, CFGF_NONE,
+		CFG_STR("keys_file", 0, CFGF_NODEFAULT),
+		CFG_INT_CB("max_keys", 0, CFGF_NODEFAULT,
 		    seckey_conf_parse_uint),
-		CFG_STR("user_verification", "pin", CFGF_NONE),
-		CFG_BOOL("user_presence", cfg_true, CFGF_NONE),
-		CFG_INT_CB("timeout", 30, CFGF_NONE, seckey_conf_parse_uint),
-		CFG_BOOL("nouserok", cfg_false, CFGF_NONE),
-		CFG_STR_LIST("reset_services", services, CFGF_NONE),
-		CFG_STR_LIST("allowed_aaguids", 0, CFGF_NONE),
-		CFG_STR("pin_prompt", DEFAULT_PIN_PROMPT, CFGF_NONE),
-		CFG_STR("touch_prompt", DEFAULT_TOUCH_PROMPT, CFGF_NONE),
-		CFG_BOOL("debug", cfg_false, CFGF_NONE),
+		CFG_STR("user_verification", 0, CFGF_NODEFAULT),
+		CFG_BOOL("user_presence", cfg_false, CFGF_NODEFAULT),
+		CFG_INT_CB("timeout", 0, CFGF_NODEFAULT, seckey_conf_parse_uint),
+		CFG_BOOL("nouserok", cfg_false, CFGF_NODEFAULT),
+		CFG_STR_LIST("reset_services", 0, CFGF_NODEFAULT),
+		CFG_STR_LIST("allowed_aaguids", 0, CFGF_NODEFAULT),
+		CFG_STR("pin_prompt", 0, CFGF_NODEFAULT),
+		CFG_STR("touch_prompt", 0, CFGF_NODEFAULT),
+		CFG_BOOL("debug", cfg_false, CFGF_NODEFAULT),
 		SECKEY_CONF_CTX_OPT,
 		CFG_END()
 	};

@@ -11,10 +11,8 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <openssl/rand.h>
 
@@ -122,17 +120,6 @@ out:
 	return r;
 }
 
-static void
-sleep_ms(long long ms)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)(ms / 1000);
-	ts.tv_nsec = (long)(ms % 1000) * 1000000;
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		continue;
-}
-
 static bool
 path_in(char **paths, const char *path)
 {
@@ -144,58 +131,99 @@ path_in(char **paths, const char *path)
 	return false;
 }
 
+/* One search for a key holding a credential of list. */
+struct search {
+	const struct seckey_keylist	*list;
+	const struct seckey_signin_opts	*opts;
+	long long			 deadline;
+	/* Keys that answered "none of these". */
+	char				*checked[SECKEY_DEVICES_MAX + 1];
+	size_t				 nchecked;
+};
+
+static void
+mark_checked(struct search *s, const char *path)
+{
+	if (s->nchecked < SECKEY_DEVICES_MAX &&
+	    (s->checked[s->nchecked] = strdup(path)) != NULL)
+		s->nchecked++;
+}
+
 /*
- * Probe every plugged key not probed yet; a key that answered "none of
- * these" is not asked again while it stays plugged in.
+ * Open and probe the key at path within the time left.  Only a definite
+ * answer ("none of these") keeps a key from being asked again while it
+ * stays plugged in: a key busy with another process, or slow to wake, is
+ * tried again at the next poll.
  */
 static int
-probe_new_devices(char **plugged, char **checked, size_t *nchecked,
-    const struct seckey_keylist *list, const struct seckey_signin_opts *opts,
-    struct seckey_device **devp, const struct seckey_key **keyp,
-    struct seckey_diag *diag)
+probe_one(struct search *s, const char *path, struct seckey_device **devp,
+    const struct seckey_key **keyp, struct seckey_diag *diag)
 {
 	struct seckey_device *dev = NULL;
-	size_t i;
+	long long left = s->deadline - seckey_now_ms();
 	int r;
 
-	for (i = 0; plugged[i] != NULL; i++) {
-		if (path_in(checked, plugged[i]))
-			continue;
-		if (seckey_device_open(plugged[i], &dev, diag) != SECKEY_OK)
-			continue;	/* not ready yet, or U2F only */
-		/* A probe needs no touch: a key that hangs is broken. */
-		r = fido_dev_set_timeout(dev->dev, opts->timeout_ms) != FIDO_OK ?
-		    SECKEY_ERR_INTERNAL :
-		    seckey_probe(dev, opts->rp_id, list, keyp, diag);
-		if (r == SECKEY_OK) {
-			*devp = dev;
-			return SECKEY_OK;
-		}
-		seckey_device_free(&dev);
-		if (r == SECKEY_ERR_NOMEM)
-			return r;
-		if (*nchecked < SECKEY_DEVICES_MAX &&
-		    (checked[*nchecked] = strdup(plugged[i])) != NULL)
-			(*nchecked)++;
+	if (left <= 0)
+		return SECKEY_ERR_NO_DEVICE;
+	/*
+	 * "U2F only" is not final either: libfido2 falls back to U2F when
+	 * the getInfo of opening fails, as it does on a busy key.
+	 */
+	r = seckey_device_open(path, left < SECKEY_OPEN_TIMEOUT_MS ? (int)left :
+	    SECKEY_OPEN_TIMEOUT_MS, &dev, diag);
+	if (r != SECKEY_OK)
+		return r == SECKEY_ERR_NOMEM ? r : SECKEY_ERR_NO_DEVICE;
+	/* A probe needs no touch; it gets the time left, no more. */
+	left = s->deadline - seckey_now_ms();
+	if (left <= 0 || fido_dev_set_timeout(dev->dev, (int)left) != FIDO_OK)
+		r = SECKEY_ERR_NO_DEVICE;
+	else
+		r = seckey_probe(dev, s->opts->rp_id, s->list, keyp, diag);
+	if (r == SECKEY_OK) {
+		*devp = dev;
+		return SECKEY_OK;
 	}
-	return SECKEY_ERR_NO_DEVICE;
+	seckey_device_free(&dev);
+	if (r == SECKEY_ERR_NO_CREDENTIAL)
+		mark_checked(s, path);
+	return r == SECKEY_ERR_NOMEM ? r : SECKEY_ERR_NO_DEVICE;
 }
 
 /* Forget keys that were pulled out: plugged in again, they are new. */
 static void
-forget_unplugged(char **plugged, char **checked, size_t *nchecked)
+forget_unplugged(struct search *s, char **plugged)
 {
 	size_t i = 0;
 
-	while (i < *nchecked) {
-		if (path_in(plugged, checked[i])) {
+	while (i < s->nchecked) {
+		if (path_in(plugged, s->checked[i])) {
 			i++;
 			continue;
 		}
-		free(checked[i]);
-		checked[i] = checked[--(*nchecked)];
-		checked[*nchecked] = NULL;
+		free(s->checked[i]);
+		s->checked[i] = s->checked[--s->nchecked];
+		s->checked[s->nchecked] = NULL;
 	}
+}
+
+/* Probe every plugged key not known to hold none of our credentials. */
+static int
+probe_round(struct search *s, struct seckey_device **devp,
+    const struct seckey_key **keyp, struct seckey_diag *diag)
+{
+	char **plugged = NULL;
+	size_t nplugged, i;
+	int r;
+
+	if ((r = seckey_device_paths(&plugged, &nplugged, diag)) != SECKEY_OK)
+		return r;
+	forget_unplugged(s, plugged);
+	r = SECKEY_ERR_NO_DEVICE;
+	for (i = 0; i < nplugged && r == SECKEY_ERR_NO_DEVICE; i++)
+		if (!path_in(s->checked, plugged[i]))
+			r = probe_one(s, plugged[i], devp, keyp, diag);
+	seckey_device_paths_free(&plugged);
+	return r;
 }
 
 int
@@ -203,28 +231,26 @@ seckey_find_device(const struct seckey_keylist *list,
     const struct seckey_signin_opts *opts, struct seckey_device **devp,
     const struct seckey_key **keyp, struct seckey_diag *diag)
 {
-	char *checked[SECKEY_DEVICES_MAX + 1] = { NULL };
-	char **plugged = NULL;
-	size_t nchecked = 0, nplugged, i;
-	long long deadline = seckey_now_ms() + opts->timeout_ms, left;
+	struct search s;
+	long long left;
+	size_t i;
 	int r;
 
+	memset(&s, 0, sizeof(s));
+	s.list = list;
+	s.opts = opts;
+	s.deadline = seckey_now_ms() + opts->timeout_ms;
 	*devp = NULL;
 	*keyp = NULL;
 	for (;;) {
-		if ((r = seckey_device_paths(&plugged, &nplugged, diag)) != 0)
-			break;
-		forget_unplugged(plugged, checked, &nchecked);
-		r = probe_new_devices(plugged, checked, &nchecked, list, opts,
-		    devp, keyp, diag);
-		seckey_device_paths_free(&plugged);
-		left = deadline - seckey_now_ms();
+		r = probe_round(&s, devp, keyp, diag);
+		left = s.deadline - seckey_now_ms();
 		if (r != SECKEY_ERR_NO_DEVICE || left <= 0)
 			break;
-		sleep_ms(left < PROBE_POLL_MS ? left : PROBE_POLL_MS);
+		seckey_sleep_ms(left < PROBE_POLL_MS ? left : PROBE_POLL_MS);
 	}
-	for (i = 0; i < nchecked; i++)
-		free(checked[i]);
+	for (i = 0; i < s.nchecked; i++)
+		free(s.checked[i]);
 	if (r == SECKEY_ERR_NO_DEVICE)
 		seckey_diag_set(diag, NULL, 0, "no security key holding a "
 		    "registered credential was found within %d s",

@@ -68,6 +68,10 @@ int module_args_parse(int argc, const char **argv, struct module_args *args,
 int outcome_report(pam_handle_t *pamh, enum outcome outcome,
     const struct outcome_detail *detail);
 
+/* pam_syslog with every control character replaced by '?'. */
+void module_log(pam_handle_t *pamh, int priority, const char *fmt, ...)
+    __attribute__((__format__(__printf__, 3, 4)));
+
 /* The outcome a libseckey error stands for during the FIDO2 steps. */
 enum outcome outcome_of_device_error(int err);
 

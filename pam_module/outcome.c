@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <syslog.h>
 
@@ -103,6 +104,32 @@ outcome_row(enum outcome outcome)
 	return &outcome_rows[sizeof(outcome_rows) / sizeof(outcome_rows[0]) - 1];
 }
 
+/*
+ * A user name from a directory service, or a path built from it, may hold
+ * control characters: none reaches syslog, where a newline could forge
+ * a line of its own.
+ */
+static void
+defang(char *text)
+{
+	for (; *text != '\0'; text++)
+		if ((unsigned char)*text < 0x20 || *text == 0x7f)
+			*text = '?';
+}
+
+void
+module_log(pam_handle_t *pamh, int priority, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	defang(line);
+	pam_syslog(pamh, priority, "%s", line);
+}
+
 /* "user alice: <what> "Blue key" (7 PIN attempts left): <diag>" */
 static void
 log_outcome(pam_handle_t *pamh, const struct outcome_row *row,
@@ -125,8 +152,8 @@ log_outcome(pam_handle_t *pamh, const struct outcome_row *row,
 		    d->diag.msg);
 	else if (d->diag.msg[0] != '\0')
 		snprintf(diag, sizeof(diag), ": %s", d->diag.msg);
-	pam_syslog(pamh, row->priority, "%s%s%s%s%s", user, row->log_text,
-	    key, retries, diag);
+	module_log(pamh, row->priority, "%s%s%s%s%s", user, row->log_text, key,
+	    retries, diag);
 }
 
 static void

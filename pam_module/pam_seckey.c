@@ -45,9 +45,9 @@ pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
 
 	seckey_diag_clear(&diag);
 	if (module_args_parse(argc, argv, &args, &diag) != SECKEY_OK)
-		pam_syslog(pamh, LOG_ERR, "%s", diag.msg);
+		module_log(pamh, LOG_ERR, "%s", diag.msg);
 	else if (args.debug)
-		pam_syslog(pamh, LOG_DEBUG, "a security key never authorises "
+		module_log(pamh, LOG_DEBUG, "a security key never authorises "
 		    "a password change: leaving it to the password modules");
 	return PAM_IGNORE;
 }

@@ -131,7 +131,7 @@ load_keys(struct signin *s)
 	if (r != SECKEY_OK)
 		goto out;
 	if (s->debug)
-		pam_syslog(s->pamh, LOG_DEBUG, "user %s: %zu keys in %s",
+		module_log(s->pamh, LOG_DEBUG, "user %s: %zu keys in %s",
 		    s->user.name, s->keys->count, path);
 	filter_allowed(s);
 	o = OUTCOME_SUCCESS;
@@ -162,7 +162,7 @@ find_key(struct signin *s)
 		return outcome_of_device_error(r);
 	s->detail.key_name = s->key->name;
 	if (s->debug)
-		pam_syslog(s->pamh, LOG_DEBUG, "user %s: key \"%s\" found at "
+		module_log(s->pamh, LOG_DEBUG, "user %s: key \"%s\" found at "
 		    "%s", s->user.name, s->key->name, s->dev->path);
 	return OUTCOME_SUCCESS;
 }

@@ -15,10 +15,20 @@
  * one line of stdin; at end of input the conversation fails, as a user who
  * gives up would make it.  Each operation ends with a line
  * "OPERATION: PAM_NAME"; the exit status is the last PAM code.
+ *
+ * USER and answers may be given as "hex:HEX", the bytes HEX spells, so
+ * that a test can pass a newline, invalid UTF-8 or a NUL: the module sees
+ * a C string, up to the first NUL.  "hex:" alone is an empty user name,
+ * where an empty USER starts PAM without one.
+ *
+ * With FAILALLOC_N in the environment, each operation runs between
+ * failalloc_start() and failalloc_stop() of tests/failalloc, when that
+ * library is preloaded, so that only the operation's allocations count.
  */
 
 #include "config.h"
 
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,18 +67,57 @@ code_name(int code)
 	return "PAM_UNKNOWN_CODE";
 }
 
-/* Reads one answer line; NULL at end of input. */
+static int
+nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* A copy of s, or of the bytes "hex:HEX" spells; NULL if malformed. */
+static char *
+decode(const char *s)
+{
+	size_t len, i;
+	char *out;
+
+	if (strncmp(s, "hex:", 4) != 0)
+		return strdup(s);
+	s += 4;
+	if ((len = strlen(s)) % 2 != 0 || (out = malloc(len / 2 + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < len / 2; i++) {
+		if (nibble(s[2 * i]) < 0 || nibble(s[2 * i + 1]) < 0) {
+			free(out);
+			return NULL;
+		}
+		out[i] = (char)(nibble(s[2 * i]) << 4 | nibble(s[2 * i + 1]));
+	}
+	out[len / 2] = '\0';
+	return out;
+}
+
+/* Reads one answer line, of any length; NULL at end of input. */
 static char *
 read_answer(void)
 {
-	char line[1024];
-	size_t len;
+	char *line = NULL, *answer;
+	size_t cap = 0;
 
-	if (fgets(line, sizeof(line), stdin) == NULL)
+	if (getline(&line, &cap, stdin) < 0) {
+		free(line);
 		return NULL;
-	len = strcspn(line, "\n");
-	line[len] = '\0';
-	return strdup(line);
+	}
+	line[strcspn(line, "\n")] = '\0';
+	answer = decode(line);
+	explicit_bzero(line, cap);
+	free(line);
+	return answer;
 }
 
 static void
@@ -123,6 +172,18 @@ converse(int n, const struct pam_message **msgs, struct pam_response **out,
 	return PAM_SUCCESS;
 }
 
+/* Calls the preloaded tests/failalloc function name, if asked to. */
+static void
+failalloc_hook(const char *name)
+{
+	void (*hook)(void);
+
+	if (getenv("FAILALLOC_N") == NULL)
+		return;
+	if ((hook = (void (*)(void))dlsym(RTLD_DEFAULT, name)) != NULL)
+		hook();
+}
+
 static int
 run_operation(pam_handle_t *pamh, const char *op)
 {
@@ -147,7 +208,7 @@ main(int argc, char **argv)
 {
 	struct pam_conv conv = { converse, NULL };
 	pam_handle_t *pamh = NULL;
-	const char *user;
+	char *user = NULL;
 	int i, r;
 
 	if (argc < 4) {
@@ -155,13 +216,20 @@ main(int argc, char **argv)
 		return 2;
 	}
 	/* An empty USER starts PAM without a user name. */
-	user = argv[2][0] != '\0' ? argv[2] : NULL;
-	if ((r = pam_start(argv[1], user, &conv, &pamh)) != PAM_SUCCESS) {
+	if (argv[2][0] != '\0' && (user = decode(argv[2])) == NULL) {
+		fprintf(stderr, "pamdriver: bad USER %s\n", argv[2]);
+		return 2;
+	}
+	r = pam_start(argv[1], user, &conv, &pamh);
+	free(user);
+	if (r != PAM_SUCCESS) {
 		printf("pam_start: %s\n", code_name(r));
 		return r;
 	}
 	for (i = 3; i < argc; i++) {
+		failalloc_hook("failalloc_start");
 		r = run_operation(pamh, argv[i]);
+		failalloc_hook("failalloc_stop");
 		printf("%s: %s\n", argv[i], code_name(r));
 		fflush(stdout);
 	}

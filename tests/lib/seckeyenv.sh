@@ -3,7 +3,7 @@
 #
 #   POLICY                  the policy file; write it with policy "LINES"
 #   policy LINES            writes POLICY (enabled, rp_id pam://test.host,
-#                           short timeout) followed by LINES
+#                           timeout 3 unless LINES set it) and LINES
 #   keys_of USER            the path of USER's key list
 #   PAMRUN SERVICE USER OP  pamdriver under pam_wrapper and nss_wrapper:
 #                           prompts and the PAM code on stdout, the
@@ -31,7 +31,9 @@ chmod 0755 "$TEST_TMP/etc"
 POLICY="$TEST_TMP/etc/pam_seckey.conf"
 
 policy() {
-	printf 'enabled = true\nrp_id = "%s"\ntimeout = 3\n%s\n' "$RP" "$1" > "$POLICY"
+	local timeout="timeout = 3"
+	case "$1" in *timeout*) timeout="" ;; esac
+	printf 'enabled = true\nrp_id = "%s"\n%s\n%s\n' "$RP" "$timeout" "$1" > "$POLICY"
 	chmod 0644 "$POLICY"
 }
 

@@ -98,16 +98,37 @@ struct vk_config {
 	long			 reset_window_s;
 	int			 uv_not_required;
 	unsigned int		 evil;		/* VK_EVIL_* */
+	unsigned int		 evil_on;	/* VK_EVIL_ON_* */
 };
 
 /* Authenticator data flags. */
 #define VK_FLAG_UP		0x01
 #define VK_FLAG_UV		0x04
 
-/* Misbehaviour on purpose (--evil), to test that clients refuse it. */
-#define VK_EVIL_CLEAR_UP	0x01	/* assertions lack the UP flag */
-#define VK_EVIL_CLEAR_UV	0x02	/* assertions lack the UV flag */
-#define VK_EVIL_BAD_SIG		0x04	/* assertion signatures are broken */
+/*
+ * Misbehaviour on purpose (--evil), to test that clients refuse it.  Each
+ * one spoils only the replies --evil-on names (counter-back: every
+ * assertion), and only replies that would have said CTAP2_OK.
+ */
+#define VK_EVIL_CLEAR_UP	0x001	/* assertions lack the UP flag */
+#define VK_EVIL_CLEAR_UV	0x002	/* assertions lack the UV flag */
+#define VK_EVIL_BAD_SIG		0x004	/* assertion signatures are broken */
+#define VK_EVIL_OTHER_KEY_SIG	0x008	/* signed by a key made on the spot */
+#define VK_EVIL_BAD_CBOR	0x010	/* the reply's map lacks an entry */
+#define VK_EVIL_TRUNCATED	0x020	/* the reply's last packet never comes */
+#define VK_EVIL_WRONG_CID	0x040	/* the reply goes to another channel */
+#define VK_EVIL_OVERSIZED	0x080	/* the reply announces 65535 bytes */
+#define VK_EVIL_ENDLESS_KA	0x100	/* keepalives for ever, no reply */
+#define VK_EVIL_DISCONNECT	0x200	/* the key hangs up mid-reply */
+#define VK_EVIL_COUNTER_BACK	0x400	/* each signCount below the last */
+
+/* The replies --evil spoils (--evil-on). */
+#define VK_EVIL_ON_ASSERT	0x01	/* getAssertion, but not a probe */
+#define VK_EVIL_ON_PROBE	0x02	/* getAssertion up=false, no PIN */
+#define VK_EVIL_ON_INFO		0x04	/* getInfo */
+
+/* counter-back: the Nth assertion of a key reports this minus N. */
+#define VK_EVIL_COUNTER_TOP	0x7fffffffU
 
 /* The key's flash: everything the state file holds. */
 struct vk_state {
@@ -207,6 +228,7 @@ struct vk {
 	unsigned long		 log_seq;
 	int64_t			 boot_ms;
 	int			 unplugged;
+	int			 evil_now;	/* --evil-on names this request */
 };
 
 extern volatile sig_atomic_t vk_stop;
@@ -218,6 +240,8 @@ int	vk_hid_listen(struct vk *);
 void	vk_hid_unplug(struct vk *);
 void	vk_conn_send(struct vk *, int, uint32_t, uint8_t, const uint8_t *,
 	    size_t);
+void	vk_conn_send_evil(struct vk *, int, uint32_t, uint8_t,
+	    const uint8_t *, size_t);
 int	vk_conn_owns(const struct vk *, int, uint32_t);
 uint32_t vk_conn_add_cid(struct vk *, int);
 void	vk_conn_poll(struct vk *, long);
@@ -231,7 +255,7 @@ int	vk_hid_wait(struct vk *, long, uint8_t);
 int	vk_ctap_handle(struct vk *, const uint8_t *, size_t, struct vk_reply *,
 	    struct vk_logrec *);
 int	vk_user_presence(struct vk *);
-int	vk_reply_item(struct vk_reply *, const cbor_item_t *);
+int	vk_reply_item(const struct vk *, struct vk_reply *, const cbor_item_t *);
 
 /* vk_cred.c, vk_assert.c: makeCredential, getAssertion. */
 int	vk_make_credential(struct vk *, const cbor_item_t *, struct vk_reply *,

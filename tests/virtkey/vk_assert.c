@@ -85,9 +85,9 @@ ga_check(struct vk *vk, const struct ga_req *req, uint8_t *flags)
 
 /* {1: {"id": id, "type": "public-key"}, 2: authData, 3: signature}. */
 static int
-ga_reply(const struct ga_cred *cred, const uint8_t *auth_data,
-    size_t ad_len, const uint8_t *sig, size_t sig_len,
-    struct vk_reply *reply)
+ga_reply(const struct vk *vk, const struct ga_cred *cred,
+    const uint8_t *auth_data, size_t ad_len, const uint8_t *sig,
+    size_t sig_len, struct vk_reply *reply)
 {
 	cbor_item_t	*map = NULL, *desc = NULL;
 	const uint8_t	*id;
@@ -104,7 +104,7 @@ ga_reply(const struct ga_cred *cred, const uint8_t *auth_data,
 	desc = NULL;
 	bad |= vk_cbor_put_int(map, 2, vk_cbor_new_bytes(auth_data, ad_len));
 	bad |= vk_cbor_put_int(map, 3, vk_cbor_new_bytes(sig, sig_len));
-	if (bad || vk_reply_item(reply, map) != 0)
+	if (bad || vk_reply_item(vk, reply, map) != 0)
 		goto fail;
 	r = CTAP2_OK;
 fail:
@@ -113,6 +113,18 @@ fail:
 	if (map != NULL)
 		cbor_decref(&map);
 	return r;
+}
+
+/*
+ * The key that signs: the credential's own, or for --evil other-key-sig
+ * a key pair of the same algorithm made on the spot.
+ */
+static EVP_PKEY *
+ga_signing_key(const struct vk *vk, const struct ga_cred *cred)
+{
+	if (vk->evil_now && (vk->cfg.evil & VK_EVIL_OTHER_KEY_SIG))
+		return vk_key_generate(cred->alg);
+	return vk_key_from_private(cred->alg, cred->priv);
 }
 
 /* Count the assertion, sign authData || clientDataHash, answer. */
@@ -129,13 +141,13 @@ ga_sign(struct vk *vk, const struct ga_req *req, const struct ga_cred *cred,
 	if (vk_state_save(vk) != 0 ||
 	    vk_authdata(vk, rp_hash, flags, vk->st.sign_count, NULL, 0, NULL,
 	    &auth_data, &ad_len) != 0 ||
-	    (key = vk_key_from_private(cred->alg, cred->priv)) == NULL ||
+	    (key = ga_signing_key(vk, cred)) == NULL ||
 	    vk_key_sign(key, cred->alg, auth_data, ad_len, req->cdh,
 	    req->cdh_len, sig, &sig_len) != 0)
 		goto fail;
-	if ((vk->cfg.evil & VK_EVIL_BAD_SIG) && sig_len > 8)
+	if (vk->evil_now && (vk->cfg.evil & VK_EVIL_BAD_SIG) && sig_len > 8)
 		sig[sig_len - 4] ^= 0x5a;
-	r = ga_reply(cred, auth_data, ad_len, sig, sig_len, reply);
+	r = ga_reply(vk, cred, auth_data, ad_len, sig, sig_len, reply);
 fail:
 	EVP_PKEY_free(key);
 	free(auth_data);
@@ -182,6 +194,9 @@ vk_get_assertion(struct vk *vk, const cbor_item_t *params,
 		    req.up != 0, req.uv == 1, req.pa.has_auth, req.nallow);
 	if (r != CTAP2_OK)
 		return r;
+	/* A silent probe asks for no touch and carries no PIN token. */
+	vk->evil_now = (vk->cfg.evil_on & (req.up == 0 && !req.pa.has_auth ?
+	    VK_EVIL_ON_PROBE : VK_EVIL_ON_ASSERT)) != 0;
 	memset(&cred, 0, sizeof(cred));
 	r = ga_run(vk, &req, &cred, reply);
 	OPENSSL_cleanse(cred.priv, sizeof(cred.priv));

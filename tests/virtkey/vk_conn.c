@@ -203,11 +203,14 @@ send_packet(struct vk *vk, int i, const uint8_t *pkt)
 /*
  * Send one CTAPHID message as an initialisation packet and as many
  * continuation packets as needed.  A client that cannot take it is
- * treated as gone.
+ * treated as gone.  evil holds the framing misbehaviours of --evil:
+ * wrong-cid sends on another channel, oversized announces 65535 bytes
+ * (above any maxMsgSize) and sends the real ones, truncated never sends
+ * the last packet, disconnect hangs up after the first one.
  */
-void
-vk_conn_send(struct vk *vk, int i, uint32_t cid, uint8_t cmd,
-    const uint8_t *data, size_t len)
+static void
+conn_send(struct vk *vk, int i, uint32_t cid, uint8_t cmd,
+    const uint8_t *data, size_t len, unsigned int evil)
 {
 	uint8_t	pkt[VK_REPORT_LEN];
 	size_t	off, n;
@@ -216,15 +219,18 @@ vk_conn_send(struct vk *vk, int i, uint32_t cid, uint8_t cmd,
 	if (i < 0 || vk->hid->conns[i].fd < 0 || len > VK_MAX_PAYLOAD)
 		return;
 	memset(pkt, 0, sizeof(pkt));
-	put_cid(pkt, cid);
+	put_cid(pkt, (evil & VK_EVIL_WRONG_CID) ? cid ^ 1 : cid);
 	pkt[4] = cmd | 0x80;
-	pkt[5] = (uint8_t)(len >> 8);
-	pkt[6] = (uint8_t)len;
+	pkt[5] = (evil & VK_EVIL_OVERSIZED) ? 0xff : (uint8_t)(len >> 8);
+	pkt[6] = (evil & VK_EVIL_OVERSIZED) ? 0xff : (uint8_t)len;
 	n = len < VK_REPORT_LEN - 7 ? len : VK_REPORT_LEN - 7;
 	if (n > 0)
 		memcpy(pkt + 7, data, n);
 	for (off = n; ; off += n) {
-		if (send_packet(vk, i, pkt) != 0) {
+		if ((evil & VK_EVIL_TRUNCATED) && off >= len)
+			return;
+		if (send_packet(vk, i, pkt) != 0 ||
+		    (evil & VK_EVIL_DISCONNECT)) {
 			vk_conn_close(vk, i);
 			return;
 		}
@@ -236,6 +242,21 @@ vk_conn_send(struct vk *vk, int i, uint32_t cid, uint8_t cmd,
 		    VK_REPORT_LEN - 5;
 		memcpy(pkt + 5, data + off, n);
 	}
+}
+
+void
+vk_conn_send(struct vk *vk, int i, uint32_t cid, uint8_t cmd,
+    const uint8_t *data, size_t len)
+{
+	conn_send(vk, i, cid, cmd, data, len, 0);
+}
+
+/* A reply that --evil-on names, framed as --evil says. */
+void
+vk_conn_send_evil(struct vk *vk, int i, uint32_t cid, uint8_t cmd,
+    const uint8_t *data, size_t len)
+{
+	conn_send(vk, i, cid, cmd, data, len, vk->cfg.evil);
 }
 
 static void

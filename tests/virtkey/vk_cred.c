@@ -209,7 +209,7 @@ mc_reply(const struct vk *vk, const struct mc_req *req,
 	    vk_cbor_put_int(map, 2, vk_cbor_new_bytes(auth_data,
 	    ad_len)) == 0 &&
 	    vk_cbor_put_int(map, 3, att_stmt(vk, auth_data, ad_len,
-	    req)) == 0 && vk_reply_item(reply, map) == 0)
+	    req)) == 0 && vk_reply_item(vk, reply, map) == 0)
 		r = CTAP2_OK;
 	cbor_decref(&map);
 	return r;

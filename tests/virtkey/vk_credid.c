@@ -200,10 +200,15 @@ vk_authdata(const struct vk *vk, const uint8_t *rp_hash, uint8_t flags,
 
 	*out = NULL;
 	*out_len = 0;
-	if (cred_id == NULL && (vk->cfg.evil & VK_EVIL_CLEAR_UP))
+	if (cred_id == NULL && vk->evil_now &&
+	    (vk->cfg.evil & VK_EVIL_CLEAR_UP))
 		flags &= (uint8_t)~VK_FLAG_UP;
-	if (cred_id == NULL && (vk->cfg.evil & VK_EVIL_CLEAR_UV))
+	if (cred_id == NULL && vk->evil_now &&
+	    (vk->cfg.evil & VK_EVIL_CLEAR_UV))
 		flags &= (uint8_t)~VK_FLAG_UV;
+	/* counter-back spoils every assertion, so each is below the last. */
+	if (cred_id == NULL && (vk->cfg.evil & VK_EVIL_COUNTER_BACK))
+		count = VK_EVIL_COUNTER_TOP - count;
 	if (cred_id != NULL) {
 		if ((key_len = cbor_serialize_alloc(cose, &key, &key_cap)) == 0)
 			return -1;

@@ -38,10 +38,13 @@ max_msg_size(const struct vk *vk)
 
 /*
  * The one place a CBOR reply is serialised: status 0x00, then the item.
- * Returns 0, or -1 if it does not fit in a CTAPHID message.
+ * Returns 0, or -1 if it does not fit in a CTAPHID message.  --evil
+ * bad-cbor: a map of up to 23 pairs (one header byte) announces one pair
+ * more than it holds, so the CBOR ends in the middle of an item.
  */
 int
-vk_reply_item(struct vk_reply *reply, const cbor_item_t *item)
+vk_reply_item(const struct vk *vk, struct vk_reply *reply,
+    const cbor_item_t *item)
 {
 	size_t n;
 
@@ -50,6 +53,9 @@ vk_reply_item(struct vk_reply *reply, const cbor_item_t *item)
 		return -1;
 	reply->buf[0] = CTAP2_OK;
 	reply->len = 1 + n;
+	if (vk->evil_now && (vk->cfg.evil & VK_EVIL_BAD_CBOR) &&
+	    reply->buf[1] >= 0xa0 && reply->buf[1] < 0xb7)
+		reply->buf[1]++;
 	return 0;
 }
 
@@ -197,7 +203,7 @@ get_info(const struct vk *vk, struct vk_reply *reply)
 	bad |= vk_cbor_put_int(map, 10, info_algorithms());
 	bad |= vk_cbor_put_int(map, 14, vk_cbor_new_int(FIRMWARE_VERSION));
 	if (!bad)
-		bad = vk_reply_item(reply, map);
+		bad = vk_reply_item(vk, reply, map);
 	cbor_decref(&map);
 	return bad ? CTAP1_ERR_OTHER : CTAP2_OK;
 }
@@ -255,6 +261,7 @@ dispatch(struct vk *vk, uint8_t cmd, const uint8_t *buf, size_t len,
 		return with_params(vk, cmd, buf, len, reply, rec);
 	case CMD_GET_INFO:
 		rec->name = "getInfo";
+		vk->evil_now = (vk->cfg.evil_on & VK_EVIL_ON_INFO) != 0;
 		return get_info(vk, reply);
 	case CMD_RESET:
 		rec->name = "reset";
@@ -282,6 +289,7 @@ vk_ctap_handle(struct vk *vk, const uint8_t *msg, size_t len,
 	int r;
 
 	reply->len = 0;
+	vk->evil_now = 0;
 	if (len == 0 || len > max_msg_size(vk))
 		r = CTAP1_ERR_INVALID_LENGTH;
 	else

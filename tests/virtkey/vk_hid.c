@@ -294,12 +294,23 @@ handle_lock(struct vk *vk, struct vk_txn *txn)
 	vk_conn_send(vk, txn->conn, txn->cid, HID_LOCK, NULL, 0);
 }
 
+/*
+ * --evil endless-keepalive: "still processing" every 100 ms for ever,
+ * CANCEL or not; only the client's leaving (or SIGTERM) ends it.
+ */
+static void
+keepalive_forever(struct vk *vk, struct vk_txn *txn)
+{
+	while (vk_hid_wait(vk, 60000, VK_KA_PROCESSING) != VK_WAIT_GONE)
+		txn->cancelled = 0;
+}
+
 static void
 handle_cbor(struct vk *vk, struct vk_txn *txn)
 {
 	struct vk_reply		*reply = &vk->hid->reply;
 	struct vk_logrec	 rec;
-	int			 r;
+	int			 r, evil;
 
 	memset(&rec, 0, sizeof(rec));
 	r = vk_ctap_handle(vk, txn->buf, txn->len, reply, &rec);
@@ -307,9 +318,18 @@ handle_cbor(struct vk *vk, struct vk_txn *txn)
 		vk_log_line(vk, "CBOR", &rec, -1);
 		return;
 	}
+	evil = r == CTAP2_OK && vk->evil_now && vk->cfg.evil != 0;
+	if (evil)
+		vk_log_kv(&rec, "evil=1");
 	vk_log_line(vk, "CBOR", &rec, r);
-	vk_conn_send(vk, txn->conn, txn->cid, HID_CBOR, reply->buf,
-	    reply->len);
+	if (evil && (vk->cfg.evil & VK_EVIL_ENDLESS_KA))
+		keepalive_forever(vk, txn);
+	else if (evil)
+		vk_conn_send_evil(vk, txn->conn, txn->cid, HID_CBOR,
+		    reply->buf, reply->len);
+	else
+		vk_conn_send(vk, txn->conn, txn->cid, HID_CBOR, reply->buf,
+		    reply->len);
 }
 
 static void

@@ -24,7 +24,7 @@ volatile sig_atomic_t vk_stop;
 enum {
 	OPT_SOCKET = 256, OPT_STATE, OPT_TRANSPORT, OPT_MAX_CREDS, OPT_TOUCH,
 	OPT_TOUCH_TIMEOUT, OPT_LATENCY, OPT_LOG, OPT_PIN_PROTOCOLS,
-	OPT_RESET_WINDOW, OPT_UV_NOT_REQUIRED, OPT_EVIL, OPT_HELP,
+	OPT_RESET_WINDOW, OPT_UV_NOT_REQUIRED, OPT_EVIL, OPT_EVIL_ON, OPT_HELP,
 };
 
 static const struct option long_options[] = {
@@ -40,6 +40,7 @@ static const struct option long_options[] = {
 	{ "reset-window",	required_argument, NULL, OPT_RESET_WINDOW },
 	{ "uv-not-required",	no_argument,	   NULL, OPT_UV_NOT_REQUIRED },
 	{ "evil",		required_argument, NULL, OPT_EVIL },
+	{ "evil-on",		required_argument, NULL, OPT_EVIL_ON },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ NULL,			0,		   NULL, 0 },
 };
@@ -74,7 +75,11 @@ usage(void)
 	    "\t[--touch now|never|MS|unplug] [--touch-timeout MS] "
 	    "[--latency MS] [--log FILE]\n"
 	    "\t[--pin-protocols 2,1|1,2|1|2] [--reset-window SEC] "
-	    "[--uv-not-required] [--evil clear-up,clear-uv,bad-sig]\n");
+	    "[--uv-not-required]\n"
+	    "\t[--evil clear-up,clear-uv,bad-sig,other-key-sig,bad-cbor,"
+	    "truncated,wrong-cid,\n"
+	    "\t       oversized,endless-keepalive,disconnect,counter-back]\n"
+	    "\t[--evil-on assert,probe,info|all]\n");
 }
 
 static int
@@ -127,33 +132,72 @@ parse_protocols(struct vk_config *cfg, const char *arg)
 	return -1;
 }
 
-/* --evil clear-up,clear-uv,bad-sig: misbehaviours, combined. */
-static int
-parse_evil(struct vk_config *cfg, const char *arg)
-{
-	static const struct {
-		const char	*name;
-		unsigned int	 bit;
-	} modes[] = {
-		{ "clear-up", VK_EVIL_CLEAR_UP },
-		{ "clear-uv", VK_EVIL_CLEAR_UV },
-		{ "bad-sig", VK_EVIL_BAD_SIG },
-	};
-	const char *p = arg;
-	size_t i, len;
+struct word_bit {
+	const char	*word;
+	unsigned int	 bit;
+};
 
+/* A comma list of words from table, or'ed into *bits. */
+static int
+parse_words(const struct word_bit *table, size_t n, const char *arg,
+    unsigned int *bits)
+{
+	const char	*p = arg;
+	size_t		 i, len;
+
+	if (*p == '\0')
+		return -1;
 	while (*p != '\0') {
 		len = strcspn(p, ",");
-		for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
-			if (strlen(modes[i].name) == len &&
-			    strncmp(p, modes[i].name, len) == 0)
+		for (i = 0; i < n; i++)
+			if (strlen(table[i].word) == len &&
+			    strncmp(p, table[i].word, len) == 0)
 				break;
-		if (i == sizeof(modes) / sizeof(modes[0]))
+		if (i == n)
 			return -1;
-		cfg->evil |= modes[i].bit;
+		*bits |= table[i].bit;
 		p += len + (p[len] == ',');
 	}
 	return 0;
+}
+
+/* --evil MODE,...: misbehaviours, combined (see README.md). */
+static int
+parse_evil(struct vk_config *cfg, const char *arg)
+{
+	static const struct word_bit modes[] = {
+		{ "clear-up", VK_EVIL_CLEAR_UP },
+		{ "clear-uv", VK_EVIL_CLEAR_UV },
+		{ "bad-sig", VK_EVIL_BAD_SIG },
+		{ "other-key-sig", VK_EVIL_OTHER_KEY_SIG },
+		{ "bad-cbor", VK_EVIL_BAD_CBOR },
+		{ "truncated", VK_EVIL_TRUNCATED },
+		{ "wrong-cid", VK_EVIL_WRONG_CID },
+		{ "oversized", VK_EVIL_OVERSIZED },
+		{ "endless-keepalive", VK_EVIL_ENDLESS_KA },
+		{ "disconnect", VK_EVIL_DISCONNECT },
+		{ "counter-back", VK_EVIL_COUNTER_BACK },
+	};
+
+	return parse_words(modes, sizeof(modes) / sizeof(modes[0]), arg,
+	    &cfg->evil);
+}
+
+/* --evil-on assert,probe,info|all: the replies the knobs spoil. */
+static int
+parse_evil_on(struct vk_config *cfg, const char *arg)
+{
+	static const struct word_bit targets[] = {
+		{ "assert", VK_EVIL_ON_ASSERT },
+		{ "probe", VK_EVIL_ON_PROBE },
+		{ "info", VK_EVIL_ON_INFO },
+		{ "all", VK_EVIL_ON_ASSERT | VK_EVIL_ON_PROBE |
+		    VK_EVIL_ON_INFO },
+	};
+
+	cfg->evil_on = 0;
+	return parse_words(targets, sizeof(targets) / sizeof(targets[0]),
+	    arg, &cfg->evil_on);
 }
 
 static int
@@ -196,6 +240,8 @@ parse_option(struct vk_config *cfg, int ch, const char *arg)
 		return 0;
 	case OPT_EVIL:
 		return parse_evil(cfg, arg);
+	case OPT_EVIL_ON:
+		return parse_evil_on(cfg, arg);
 	default:
 		return -1;
 	}
@@ -213,6 +259,7 @@ parse_args(struct vk_config *cfg, int argc, char **argv)
 	cfg->protocols[1] = 1;
 	cfg->nprotocols = 2;
 	cfg->reset_window_s = 10;
+	cfg->evil_on = VK_EVIL_ON_ASSERT;
 	while ((ch = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
 		if (ch == OPT_HELP) {
 			usage();

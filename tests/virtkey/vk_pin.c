@@ -316,7 +316,7 @@ token_issue(struct vk *vk, const struct pin_req *req, const uint8_t *shared,
 	vk->pin.token_uv = 1;
 	if ((map = cbor_new_definite_map(1)) == NULL ||
 	    vk_cbor_put_int(map, 2, vk_cbor_new_bytes(enc, enc_len)) != 0 ||
-	    vk_reply_item(reply, map) != 0)
+	    vk_reply_item(vk, reply, map) != 0)
 		goto fail;
 	r = CTAP2_OK;
 fail:
@@ -379,7 +379,7 @@ sub_get_retries(const struct vk *vk, struct vk_reply *reply)
 		return r;
 	if (vk_cbor_put_int(map, 3, vk_cbor_new_int(vk->st.pin_retries)) == 0 &&
 	    vk_cbor_put_int(map, 4, cbor_build_bool(vk->pin.fail_streak >=
-	    PIN_FAIL_STREAK_MAX)) == 0 && vk_reply_item(reply, map) == 0)
+	    PIN_FAIL_STREAK_MAX)) == 0 && vk_reply_item(vk, reply, map) == 0)
 		r = CTAP2_OK;
 	cbor_decref(&map);
 	return r;
@@ -398,7 +398,7 @@ sub_get_key_agreement(struct vk *vk, const struct pin_req *req,
 		return CTAP1_ERR_OTHER;
 	r = CTAP1_ERR_OTHER;
 	if (vk_cbor_put_int(map, 1, vk_key_cose(vk->pin.ka_key,
-	    VK_COSE_ECDH_ES_HKDF)) == 0 && vk_reply_item(reply, map) == 0)
+	    VK_COSE_ECDH_ES_HKDF)) == 0 && vk_reply_item(vk, reply, map) == 0)
 		r = CTAP2_OK;
 	cbor_decref(&map);
 	return r;
