@@ -167,9 +167,12 @@ still_plugged(const char *path)
 	return found;
 }
 
-/* A key busy with another process refuses at once; retry it so often. */
+/*
+ * A key busy with another process refuses at once; it is asked again,
+ * while time is left, up to this many times.
+ */
 #define BUSY_ANSWER_MS	1000
-#define BUSY_ATTEMPTS	3
+#define BUSY_ATTEMPTS	20
 
 /*
  * What a failed request came to.  libfido2 reports a key that vanished
@@ -218,6 +221,8 @@ assert_once(struct seckey_device *dev, const struct seckey_key *key,
 }
 
 /* 10 to 100 ms, different in each process, so two retries do not meet. */
+#define BUSY_BACKOFF_MAX_MS	100
+
 static void
 busy_backoff(void)
 {
@@ -225,7 +230,7 @@ busy_backoff(void)
 
 	if (RAND_bytes(&jitter, 1) != 1)
 		jitter = 0;
-	seckey_sleep_ms(10 + jitter % 91);
+	seckey_sleep_ms(10 + jitter % (BUSY_BACKOFF_MAX_MS - 9));
 }
 
 int
@@ -251,7 +256,8 @@ seckey_authenticate(struct seckey_device *dev, const struct seckey_key *key,
 			break;
 		r = classify_failure(dev, r, seckey_now_ms() - started, left,
 		    &busy);
-		if (!busy || attempt == BUSY_ATTEMPTS)
+		if (!busy || attempt == BUSY_ATTEMPTS ||
+		    deadline - seckey_now_ms() <= BUSY_BACKOFF_MAX_MS)
 			break;
 		busy_backoff();
 	}

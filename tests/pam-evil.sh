@@ -68,7 +68,7 @@ bad-cbor|PAM_AUTH_ERR|$unverified|$bad_answer: assertion with "Blue key" failed:
 truncated|PAM_AUTH_ERR|$no_touch|$timed_out
 wrong-cid|PAM_AUTH_ERR|$no_touch|$timed_out
 endless-keepalive|PAM_AUTH_ERR|$no_touch|$timed_out
-oversized|PAM_AUTH_ERR|$unverified|$bad_answer: assertion with "Blue key" failed: FIDO_ERR_
+oversized|PAM_AUTH_ERR|$unverified|$bad_answer: 
 disconnect|PAM_AUTH_ERR|$unverified|$bad_answer: assertion with "Blue key" failed: FIDO_ERR_
 counter-back|PAM_AUTH_ERR|$unverified|$bad_answer: the signature counter went backwards
 EOF

@@ -32,6 +32,16 @@ plan 25
 
 stride=${FAILALLOC_STRIDE:-100}
 jobs=$(( 2 * $(nproc 2>/dev/null || echo 1) + 1 ))
+# Runs side by side would share pam_wrapper's /tmp/pam.X folders (see
+# tests/lib/pamenv.sh): each run gets a /tmp of its own in a private mount
+# namespace where that is allowed (root), else they run one at a time.
+private_tmp=""
+if [ "$(id -u)" -eq 0 ] &&
+    unshare -m --propagation private sh -c 'mount -t tmpfs none /tmp' 2>/dev/null; then
+	private_tmp="unshare -m --propagation private"
+else
+	jobs=1
+fi
 FA_DIR="$TEST_TMP/failalloc"
 mkdir -p "$FA_DIR"
 alice_with_key "$FA_DIR" || { echo "Bail out! cannot register a key on the virtual key"; exit 1; }
@@ -91,6 +101,7 @@ exit 0
 ONE
 chmod 0755 "$FA_DIR/status" "$FA_DIR/fa-one"
 export FA_DIR FAILALLOC WITH_VIRTKEY
+export PRIVATE_TMP="$private_tmp"
 unset FAILALLOC_N FAILALLOC_REPORT FAILALLOC_TRACE
 
 # pick TRACE [LAST]: the N to try, one a line (up to LAST, if given).
@@ -140,7 +151,9 @@ fa_path() {
 		> "$FA_DIR/$name.tried"
 	tried=$(wc -l < "$FA_DIR/$name.tried")
 	start=$(date +%s)
-	xargs -P "$jobs" -n 1 "$FA_DIR/fa-one" < "$FA_DIR/$name.tried" |
+	xargs -P "$jobs" -n 1 $private_tmp sh -c \
+	    '[ -z "$PRIVATE_TMP" ] || mount -t tmpfs -o mode=1777 none /tmp || exit 1
+	     exec "$FA_DIR/fa-one" "$1"' fa-one < "$FA_DIR/$name.tried" |
 		sort -n > "$FA_DIR/$name.results"
 	secs=$(( $(date +%s) - start ))
 	results=$(cat "$FA_DIR/$name.results")

@@ -9,6 +9,15 @@
 #   pamtest SERVICE USER OP...     pamtester under the wrappers; sets rc, out, err
 #                                  (stdin is passed through: the answers)
 
+# pam_wrapper copies each process's service folder to /tmp/pam.X, picking
+# X with lstat() then mkdir() (a race it only logs), among 36 names: two
+# test scripts running at once (make -j) could sign in with each other's
+# services and policies.  One script at a time uses pam_wrapper: the lock
+# is held, through fd 9, until the script and what it started are done.
+PAM_WRAPPER_LOCK="$TEST_TMP_BASE/pam_wrapper.lock"
+exec 9>>"$PAM_WRAPPER_LOCK"
+flock 9
+
 PAM_WRAPPER_LIB=$(ls /usr/lib/*/libpam_wrapper.so 2>/dev/null | head -n 1)
 NSS_WRAPPER_LIB=$(ls /usr/lib/*/libnss_wrapper.so 2>/dev/null | head -n 1)
 PAM_DENY=$(ls /lib/*/security/pam_deny.so /usr/lib/*/security/pam_deny.so 2>/dev/null | head -n 1)
