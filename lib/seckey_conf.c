@@ -46,6 +46,9 @@ sanitize(char *s)
 			*s = '?';
 }
 
+static void errfunc(cfg_t *, const char *, va_list)
+    __attribute__((__format__(__printf__, 2, 0)));
+
 static void
 errfunc(cfg_t *cfg, const char *fmt, va_list ap)
 {

@@ -169,14 +169,16 @@ seckey_keylist_delete(struct seckey_keylist *list, const char *name,
 /*
  * A name holds no '"' or '\'; "${" would be taken for an environment
  * variable by libconfuse (and is refused by our reader), so every '$'
- * is written as the octal escape \044.
+ * is written as the hex escape \x24.  Not octal: libconfuse's lexer
+ * reads "\0445" (a '$' then '5') as one bad escape, and the list could
+ * no longer be read; a hex escape takes at most two digits.
  */
 static void
 write_name(FILE *fp, const char *name)
 {
 	for (; *name != '\0'; name++)
 		if (*name == '$')
-			fputs("\\044", fp);
+			fputs("\\x24", fp);
 		else
 			fputc(*name, fp);
 }

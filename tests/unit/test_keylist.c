@@ -199,7 +199,7 @@ test_round_trip(void)
 	    "rs256\n  aaguid     = \"2fc0579f-8113-47ea-b116-bb5a8db9202a\"\n"
 	    "  transport  = \"usb\"          # usb | nfc\n  created    = "
 	    "\"2026-11-26T08:00:00Z\"\n}\n", "the documented field lines");
-	has_str(text, "\\044HOME \\044{X}", "'$' is written escaped");
+	has_str(text, "\\x24HOME \\x24{X}", "'$' is written escaped, as \\\\x24");
 	is_int(parse(text, 10, &back, &diag), SECKEY_OK, "parse it back");
 	for (i = 0; back != NULL && i < 3 && i < back->count; i++)
 		same += same_key(list->keys[i], back->keys[i]);
