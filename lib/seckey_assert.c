@@ -167,11 +167,7 @@ still_plugged(const char *path)
 	return found;
 }
 
-/*
- * A key busy with another process refuses at once; it is asked again,
- * while time is left, up to this many times.
- */
-#define BUSY_ANSWER_MS	1000
+/* A key busy with another process is asked again, while time is left. */
 #define BUSY_ATTEMPTS	20
 
 /*
@@ -179,8 +175,9 @@ still_plugged(const char *path)
  * as a read, write or internal error, a reply that never came as a read
  * error, and a key busy with another process (CTAPHID_ERROR
  * CHANNEL_BUSY) as a read error, or an internal one inside the PIN
- * exchange.  A quick failure on a key still plugged in sets *busy: the
- * request was not acted on and may be sent again.
+ * exchange.  Such a failure on a key still plugged in, before the
+ * deadline, sets *busy: the request was not acted on and may be sent
+ * again.
  */
 static int
 classify_failure(struct seckey_device *dev, int r, long long elapsed_ms,
@@ -194,7 +191,8 @@ classify_failure(struct seckey_device *dev, int r, long long elapsed_ms,
 		return SECKEY_ERR_DEVICE_LOST;
 	if (elapsed_ms >= timeout_ms)
 		return SECKEY_ERR_TIMEOUT;
-	*busy = r != SECKEY_ERR_FIDO && elapsed_ms < BUSY_ANSWER_MS;
+	/* However slow the busy answer came (a loaded host), time is left. */
+	*busy = r != SECKEY_ERR_FIDO;
 	/* Plugged in and answering, but not as CTAP says. */
 	return SECKEY_ERR_FIDO;
 }
