@@ -12,9 +12,6 @@
 
 #include <string.h>
 
-#include <fido/eddsa.h>
-#include <fido/es256.h>
-#include <fido/rs256.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
@@ -22,51 +19,6 @@
 
 #define FLAG_UP	0x01
 #define FLAG_UV	0x04
-
-/* Check the signature of assert with the registered public key. */
-static int
-verify_signature(const fido_assert_t *assert, const struct seckey_key *key)
-{
-	void *pk = NULL;
-	int cose = 0, r = SECKEY_ERR_NOMEM, ok = -1;
-
-	switch (key->alg) {
-	case SECKEY_ALG_ES256:
-		cose = COSE_ES256;
-		if ((pk = es256_pk_new()) != NULL)
-			ok = es256_pk_from_EVP_PKEY(pk, key->pubkey);
-		break;
-	case SECKEY_ALG_EDDSA:
-		cose = COSE_EDDSA;
-		if ((pk = eddsa_pk_new()) != NULL)
-			ok = eddsa_pk_from_EVP_PKEY(pk, key->pubkey);
-		break;
-	case SECKEY_ALG_RS256:
-		cose = COSE_RS256;
-		if ((pk = rs256_pk_new()) != NULL)
-			ok = rs256_pk_from_EVP_PKEY(pk, key->pubkey);
-		break;
-	default:
-		return SECKEY_ERR_INTERNAL;
-	}
-	if (pk == NULL)
-		goto fail;
-	r = SECKEY_ERR_CRYPTO;
-	if (ok != FIDO_OK)
-		goto fail;
-	r = SECKEY_ERR_SIGNATURE;
-	if (fido_assert_verify(assert, 0, cose, pk) != FIDO_OK)
-		goto fail;
-	r = SECKEY_OK;
-fail:
-	if (cose == COSE_ES256)
-		es256_pk_free((es256_pk_t **)&pk);
-	else if (cose == COSE_EDDSA)
-		eddsa_pk_free((eddsa_pk_t **)&pk);
-	else
-		rs256_pk_free((rs256_pk_t **)&pk);
-	return r;
-}
 
 /*
  * The key signed its counter a moment ago in the probe; a lower one now
@@ -116,7 +68,7 @@ check_assertion(const fido_assert_t *assert, const struct seckey_device *dev,
 		    "user verification" : "user presence", flags);
 		return SECKEY_ERR_FLAGS;
 	}
-	if ((r = verify_signature(assert, key)) != SECKEY_OK) {
+	if ((r = seckey_pubkey_verify(key->pubkey, assert, 0)) != SECKEY_OK) {
 		seckey_diag_set(diag, NULL, 0, "the assertion signature does "
 		    "not verify with the public key of \"%s\"", key->name);
 		return r;

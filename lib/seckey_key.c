@@ -7,11 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/err.h>
-#include <openssl/obj_mac.h>
-#include <openssl/objects.h>
-#include <openssl/x509.h>
-
 #include "seckey_key.h"
 #include "seckey_text.h"
 
@@ -160,111 +155,6 @@ seckey_time_format(time_t t, char text[SECKEY_TIME_LEN])
 	return SECKEY_OK;
 }
 
-/* NULL if pkey suits alg, else what is wrong with it. */
-/*
- * The encodings of the Ed25519 points of small order (and p, p + 1),
- * with the sign bit cleared, as libsodium refuses them: OpenSSL 3.0
- * accepts such a public key, and with the identity a signature of
- * R = identity, S = 0 verifies for any message.
- */
-static bool
-ed25519_small_order(const EVP_PKEY *pkey)
-{
-	static const unsigned char small[][32] = {
-		{ 0x00 },
-		{ 0x01 },
-		{ 0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3,
-		  0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0, 0xd5, 0xdf, 0xac, 0x05,
-		  0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
-		  0xfc, 0x05 },
-		{ 0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c,
-		  0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f, 0x2a, 0x20, 0x53, 0xfa,
-		  0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
-		  0x03, 0x7a },
-	};
-	unsigned char key[32];
-	size_t len = sizeof(key), i;
-
-	if (EVP_PKEY_get_raw_public_key(pkey, key, &len) != 1 ||
-	    len != sizeof(key))
-		return true;	/* what cannot be read is not trusted */
-	key[31] &= 0x7f;
-	for (i = 0; i < sizeof(small) / sizeof(small[0]); i++)
-		if (memcmp(key, small[i], sizeof(key)) == 0)
-			return true;
-	/* p - 1, p and p + 1: 0xec, 0xed, 0xee, then 30 x 0xff, 0x7f. */
-	for (i = 1; i < 31; i++)
-		if (key[i] != 0xff)
-			return false;
-	return key[31] == 0x7f && key[0] >= 0xec && key[0] <= 0xee;
-}
-
-static const char *
-pubkey_mismatch(const EVP_PKEY *pkey, enum seckey_alg alg)
-{
-	char group[80];
-	size_t group_len;
-
-	switch (alg) {
-	case SECKEY_ALG_ES256:
-		if (EVP_PKEY_is_a(pkey, "EC") &&
-		    EVP_PKEY_get_group_name(pkey, group, sizeof(group),
-		    &group_len) == 1 &&
-		    OBJ_sn2nid(group) == NID_X9_62_prime256v1)
-			return NULL;
-		return "is not a P-256 EC key, as es256 needs";
-	case SECKEY_ALG_EDDSA:
-		if (!EVP_PKEY_is_a(pkey, "ED25519"))
-			return "is not an Ed25519 key, as eddsa needs";
-		if (ed25519_small_order(pkey))
-			return "is an Ed25519 point of small order, which "
-			    "verifies forged signatures";
-		return NULL;
-	case SECKEY_ALG_RS256:
-		if (EVP_PKEY_is_a(pkey, "RSA") &&
-		    EVP_PKEY_get_bits(pkey) >= SECKEY_RSA_MIN_BITS)
-			return NULL;
-		return "is not an RSA key of 2048 bits or more, as rs256 needs";
-	}
-
-	return "has an unknown algorithm";
-}
-
-int
-seckey_pubkey_load(const unsigned char *der, size_t len,
-    enum seckey_alg alg, EVP_PKEY **pkeyp, const char **why)
-{
-	const unsigned char *p = der;
-	const char *fault = "has a bad size";
-	EVP_PKEY *pkey = NULL;
-	int r = SECKEY_ERR_SYNTAX;
-
-	if (pkeyp == NULL)
-		return SECKEY_ERR_INVAL;
-	*pkeyp = NULL;
-	/* Keep our failures out of an OpenSSL error queue we share. */
-	ERR_set_mark();
-	if (der == NULL || len == 0 || len > SECKEY_PUBKEY_MAX)
-		goto fail;
-	fault = "is not a DER SubjectPublicKeyInfo";
-	if ((pkey = d2i_PUBKEY(NULL, &p, (long)len)) == NULL ||
-	    p != der + len)
-		goto fail;
-	if ((fault = pubkey_mismatch(pkey, alg)) != NULL)
-		goto fail;
-	*pkeyp = pkey;
-	pkey = NULL;
-
-	r = SECKEY_OK;
-fail:
-	ERR_pop_to_mark();
-	EVP_PKEY_free(pkey);
-	if (why != NULL)
-		*why = r == SECKEY_OK ? NULL : fault;
-
-	return r;
-}
-
 static int
 memdup(const unsigned char *src, size_t len, unsigned char **dst)
 {
@@ -369,7 +259,7 @@ seckey_key_free(struct seckey_key **keyp)
 	free(key->name);
 	free(key->cred_id);
 	free(key->pubkey_der);
-	EVP_PKEY_free(key->pubkey);
+	seckey_pubkey_free(&key->pubkey);
 	free(key);
 	*keyp = NULL;
 }

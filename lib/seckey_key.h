@@ -10,23 +10,14 @@
 #include <stddef.h>
 #include <time.h>
 
-#include <openssl/evp.h>
-
 #include "seckey_aaguid.h"
 #include "seckey_error.h"
+#include "seckey_pubkey.h"
 
 #define SECKEY_NAME_MAX		64	/* characters, not bytes */
 #define SECKEY_CRED_ID_MAX	1023	/* bytes */
-#define SECKEY_PUBKEY_MAX	4096	/* bytes of DER */
-#define SECKEY_RSA_MIN_BITS	2048
 /* "2026-11-26T08:00:00Z" and the NUL. */
 #define SECKEY_TIME_LEN		21
-
-enum seckey_alg {
-	SECKEY_ALG_ES256,	/* ECDSA P-256 with SHA-256 */
-	SECKEY_ALG_EDDSA,	/* Ed25519 */
-	SECKEY_ALG_RS256,	/* RSASSA-PKCS1-v1_5 with SHA-256 */
-};
 
 enum seckey_transport {
 	SECKEY_TRANSPORT_USB,
@@ -39,7 +30,7 @@ struct seckey_key {
 	size_t			 cred_id_len;
 	unsigned char		*pubkey_der;	/* SPKI, DER */
 	size_t			 pubkey_der_len;
-	EVP_PKEY		*pubkey;	/* loaded from pubkey_der */
+	struct seckey_pubkey	*pubkey;	/* loaded from pubkey_der */
 	enum seckey_alg		 alg;
 	struct seckey_aaguid	 aaguid;
 	enum seckey_transport	 transport;
@@ -62,7 +53,7 @@ struct seckey_key_info {
 /*
  * Check every field and build an entry: a valid name, a credential id
  * of 1 to 1023 bytes, a public key whose type matches alg (P-256 for
- * es256, Ed25519 for eddsa, RSA of 2048 bits or more for rs256), a
+ * es256, Ed25519 for eddsa, RSA of 2048 bits for rs256), a
  * creation time between 1970 and 9999.  SECKEY_ERR_SYNTAX names the
  * fault in diag (never echoing an invalid name).
  */
@@ -83,13 +74,6 @@ int seckey_alg_parse(const char *text, enum seckey_alg *alg);
 const char *seckey_alg_name(enum seckey_alg alg);
 int seckey_transport_parse(const char *text, enum seckey_transport *transport);
 const char *seckey_transport_name(enum seckey_transport transport);
-
-/*
- * Load a DER SubjectPublicKeyInfo (no trailing bytes) and check that it
- * suits alg.  On failure *why says what is wrong with it.
- */
-int seckey_pubkey_load(const unsigned char *der, size_t len,
-    enum seckey_alg alg, EVP_PKEY **pkeyp, const char **why);
 
 /* Only "YYYY-MM-DDTHH:MM:SSZ" (RFC 3339, UTC, no fraction), 1970..9999. */
 int seckey_time_parse(const char *text, time_t *t);

@@ -169,6 +169,19 @@ three_keys(void)
 	return list;
 }
 
+/* Do a and b hold the same public key? */
+static bool
+same_pubkey(const struct seckey_pubkey *a, const struct seckey_pubkey *b)
+{
+	EVP_PKEY *pa = seckey_pubkey_to_evp(a), *pb = seckey_pubkey_to_evp(b);
+	bool same = pa != NULL && pb != NULL && EVP_PKEY_eq(pa, pb) == 1;
+
+	EVP_PKEY_free(pa);
+	EVP_PKEY_free(pb);
+
+	return same;
+}
+
 static bool
 same_key(const struct seckey_key *a, const struct seckey_key *b)
 {
@@ -177,7 +190,7 @@ same_key(const struct seckey_key *a, const struct seckey_key *b)
 	    memcmp(a->cred_id, b->cred_id, a->cred_id_len) == 0 &&
 	    a->pubkey_der_len == b->pubkey_der_len &&
 	    memcmp(a->pubkey_der, b->pubkey_der, a->pubkey_der_len) == 0 &&
-	    EVP_PKEY_eq(a->pubkey, b->pubkey) == 1 && a->alg == b->alg &&
+	    same_pubkey(a->pubkey, b->pubkey) && a->alg == b->alg &&
 	    seckey_aaguid_equal(&a->aaguid, &b->aaguid) &&
 	    a->transport == b->transport && a->created == b->created;
 }

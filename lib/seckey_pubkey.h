@@ -1,0 +1,57 @@
+/*
+ * seckey_pubkey.h: the public key of a registered credential, loaded
+ * once from the key list's DER and kept in the form libfido2 verifies
+ * an assertion with.
+ */
+#ifndef SECKEY_PUBKEY_H
+#define SECKEY_PUBKEY_H
+
+#include <stddef.h>
+
+#include <fido.h>
+#include <fido/eddsa.h>
+#include <fido/es256.h>
+#include <fido/rs256.h>
+#include <openssl/evp.h>
+
+#include "seckey_error.h"
+
+#define SECKEY_PUBKEY_MAX	4096	/* bytes of DER */
+#define SECKEY_RSA_BITS		2048	/* the only size libfido2 verifies */
+
+enum seckey_alg {
+	SECKEY_ALG_ES256,	/* ECDSA P-256 with SHA-256 */
+	SECKEY_ALG_EDDSA,	/* Ed25519 */
+	SECKEY_ALG_RS256,	/* RSASSA-PKCS1-v1_5 with SHA-256 */
+};
+
+struct seckey_pubkey {
+	enum seckey_alg		 alg;
+	union {
+		es256_pk_t	*es256;
+		eddsa_pk_t	*eddsa;
+		rs256_pk_t	*rs256;
+	} pk;
+};
+
+/*
+ * Load a DER SubjectPublicKeyInfo (no trailing bytes) and check that it
+ * suits alg: a point on P-256 for es256, an Ed25519 key not of small
+ * order for eddsa, for rs256 an RSA key of 2048 bits that libfido2 can
+ * hold (its exponent 3 bytes long, as 65537 is).  On failure
+ * *why says what is wrong with it.
+ */
+int seckey_pubkey_load(const unsigned char *der, size_t len,
+    enum seckey_alg alg, struct seckey_pubkey **pkp, const char **why);
+
+/* Free a key and set *pkp to NULL; NULL is fine. */
+void seckey_pubkey_free(struct seckey_pubkey **pkp);
+
+/* Check the signature of the statement idx of assert with pk. */
+int seckey_pubkey_verify(const struct seckey_pubkey *pk,
+    const fido_assert_t *assert, size_t idx);
+
+/* A new EVP_PKEY holding pk (for tests and fuzzing); NULL on failure. */
+EVP_PKEY *seckey_pubkey_to_evp(const struct seckey_pubkey *pk);
+
+#endif /* SECKEY_PUBKEY_H */
