@@ -4,10 +4,13 @@
  *
  * A probe is a getAssertion with up=false: the key answers at once,
  * either with one of the allowed credentials or with NO_CREDENTIALS, and
- * neither blinks nor waits for a touch.  The whole allow list goes in one
- * probe; only when a key refuses the list (maxCredentialCountInList, or an
- * older key's message size) do we ask for its getInfo and split the list,
- * so the usual sign-in costs one command here instead of two.
+ * neither blinks nor waits for a touch.  A key takes only so many
+ * credential ids in one request (maxCredentialCountInList); libfido2
+ * reads that number when it opens a key but does not keep it, and asking
+ * again costs a getInfo.  So a probe sends at most PROBE_LIST_MAX ids,
+ * what the keys most in use take, and asks for getInfo only when a key
+ * refuses that many: a list of up to 8 costs one command, a list of 10
+ * costs two on any key that takes 8.
  */
 #include "config.h"
 
@@ -19,6 +22,13 @@
 #include "seckey_signin.h"
 
 #define PROBE_POLL_MS	200
+/*
+ * The most credential ids a probe sends before the key says how many it
+ * takes: a YubiKey 5 takes 8 (firmware 5.2 to 5.7).  Sending more first
+ * would save a command on keys that take 10, and cost two (the refused
+ * request and the getInfo) on every key that takes 8.
+ */
+#define PROBE_LIST_MAX	8
 
 /* Probe dev with list->keys[first .. first + count - 1]. */
 static int
@@ -89,30 +99,45 @@ max_list_len(struct seckey_device *dev)
 	return max > SECKEY_MAX_KEYS ? SECKEY_MAX_KEYS : (size_t)max;
 }
 
+/*
+ * How many ids to send after a key refused chunk of them: its own limit
+ * when that explains the refusal, else one at a time (an older key that
+ * counts bytes, not ids), which every key takes.
+ */
+static size_t
+smaller_chunk(struct seckey_device *dev, size_t chunk)
+{
+	size_t max = max_list_len(dev);
+
+	return max < chunk ? max : 1;
+}
+
 int
 seckey_probe(struct seckey_device *dev, const char *rp_id,
     const struct seckey_keylist *list, const struct seckey_key **keyp,
     struct seckey_diag *diag)
 {
-	size_t chunk, first;
-	int fido_r, r;
+	size_t chunk, first = 0;
+	bool asked = false;
+	int fido_r = FIDO_OK, r = SECKEY_ERR_NO_CREDENTIAL;
 
 	*keyp = NULL;
-	if (list->count == 0)
-		return SECKEY_ERR_NO_CREDENTIAL;
-	r = probe_range(dev, rp_id, list, 0, list->count, keyp, &fido_r);
-	if (r == SECKEY_OK || r == SECKEY_ERR_NO_CREDENTIAL ||
-	    r == SECKEY_ERR_DEVICE_LOST || list->count == 1)
-		goto out;
-	chunk = max_list_len(dev);
-	for (first = 0; first < list->count; first += chunk) {
+	chunk = list->count < PROBE_LIST_MAX ? list->count : PROBE_LIST_MAX;
+	while (first < list->count) {
 		if (chunk > list->count - first)
 			chunk = list->count - first;
 		r = probe_range(dev, rp_id, list, first, chunk, keyp, &fido_r);
-		if (r != SECKEY_ERR_NO_CREDENTIAL)
+		if (r == SECKEY_ERR_NO_CREDENTIAL) {
+			first += chunk;
+			continue;
+		}
+		/* Found, gone, or refused when it cannot be the length. */
+		if (r == SECKEY_OK || r == SECKEY_ERR_DEVICE_LOST ||
+		    r == SECKEY_ERR_NOMEM || chunk == 1 || asked)
 			break;
+		chunk = smaller_chunk(dev, chunk);
+		asked = true;
 	}
-out:
 	if (r != SECKEY_OK && r != SECKEY_ERR_NO_CREDENTIAL)
 		seckey_diag_set(diag, NULL, 0, "probe of security key %s "
 		    "failed: %s", dev->path, fido_r != FIDO_OK ?

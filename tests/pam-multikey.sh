@@ -1,14 +1,14 @@
 #!/bin/bash
 # Several keys: ten registered, two plugged in, the credential on the
 # second.  The PIN is asked once, and the keys' logs show how few commands
-# a sign-in costs; a key plugged in late is found; a long allow list is
-# split for a key that takes fewer credentials at once.
+# a sign-in costs; a key plugged in late is found; a long allow list goes
+# in parts of 8, and smaller ones for a key that takes fewer at once.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/virtkey.sh"
 . "$top_srcdir/tests/lib/pamenv.sh"
 pam_env_check
 . "$top_srcdir/tests/lib/seckeyenv.sh"
-plan 22
+plan 28
 
 state="$TEST_TMP/state"
 logs="$TEST_TMP/logs"
@@ -39,26 +39,48 @@ is "$(grep -c '^key ' "$KEYS")" 10 "alice has ten keys registered, the real one 
 # ctap_commands LOG: the CTAP (CBOR) commands a key received, one a line.
 ctap_commands() { sed -n 's/^[0-9]* CBOR \([A-Za-z.]*\).*/\1/p' "$1"; }
 
-vk --state "$state" --keys 2 --max-creds 10 --log-dir "$logs" -- 'printf "4321\n" | "$PAMRUN" login alice authenticate'
+# probes LOG: each silent probe a key got, as ids sent:status.
+probes() { grep 'getAssertion up=0' "$1" | sed 's/.*allow=\([0-9]*\) status=\(0x..\)/\1:\2/' | paste -sd' '; }
+
+# Keys that take 8 credential ids at a time (a YubiKey 5; the default).
+vk --state "$state" --keys 2 --log-dir "$logs" -- 'printf "4321\n" | "$PAMRUN" login alice authenticate'
 like "$out" 'authenticate: PAM_SUCCESS$' "the right key and PIN sign in"
 is "$(grep -c '^echo-off:' <<<"$out")" 1 "the PIN is asked once"
 like "$err" 'signed in with security key "Real key"' "syslog names the key that answered"
-probe_other=$(ctap_commands "$logs/key0.log" | paste -sd' ')
-is "$probe_other" "getInfo getAssertion" "the other key gets one probe (after libfido2's getInfo on opening it)"
-like "$(grep getAssertion "$logs/key0.log")" 'up=0 uv=0 pinauth=0 allow=10 status=0x2e' "a silent probe with all ten credentials"
+is "$(ctap_commands "$logs/key0.log" | paste -sd' ')" "getInfo getAssertion getAssertion" \
+	"the other key gets two probes (after libfido2's getInfo on opening it)"
+is "$(probes "$logs/key0.log")" "8:0x2e 2:0x2e" "silent probes of 8 and 2 credentials, never a refused list"
 holder=$(ctap_commands "$logs/key1.log" | paste -sd' ')
-is "$holder" "getInfo getAssertion clientPIN.getKeyAgreement clientPIN.getPinUvAuthTokenUsingPinWithPermissions getAssertion" \
-	"the key holding the credential: probe, key agreement, PIN token, assertion (after getInfo)"
-is "$(ctap_commands "$logs/key1.log" | sed 1d | wc -l)" 4 "that is 4 CTAP commands beyond opening the key"
+is "$holder" "getInfo getAssertion getAssertion clientPIN.getKeyAgreement clientPIN.getPinUvAuthTokenUsingPinWithPermissions getAssertion" \
+	"the key holding the credential: two probes, key agreement, PIN token, assertion (after getInfo)"
+is "$(probes "$logs/key1.log")" "8:0x2e 2:0x00" "it is found in the second probe"
+is "$(ctap_commands "$logs/key1.log" | sed 1d | wc -l)" 5 "that is 5 CTAP commands beyond opening the key"
 unlike "$(cat "$logs/key0.log")" 'clientPIN' "the other key never sees a PIN operation"
 
-# A key that takes 8 credentials at a time: the list is split.
+# A key that takes 10 gets the same: 8 ids at most before it says more.
+rm -rf "$logs"
+vk --state "$state" --keys 2 --max-creds 10 --log-dir "$logs" -- 'printf "4321\n" | "$PAMRUN" login alice authenticate'
+like "$out" 'authenticate: PAM_SUCCESS$' "with maxCredentialCountInList 10 the sign-in works"
+is "$(probes "$logs/key1.log")" "8:0x2e 2:0x00" "the probes are 8 and 2 there too, without asking"
+
+# A key that takes 4: it refuses 8, says its limit, and gets parts of 4.
+rm -rf "$logs"
+vk --state "$state" --keys 2 --max-creds 4 --log-dir "$logs" -- 'printf "4321\n" | "$PAMRUN" login alice authenticate'
+like "$out" 'authenticate: PAM_SUCCESS$' "with maxCredentialCountInList 4 the sign-in still works"
+is "$(probes "$logs/key1.log")" "8:0x15 4:0x2e 4:0x2e 2:0x00" "8 is refused, then the list goes as 4, 4 and 2"
+is "$(ctap_commands "$logs/key1.log" | grep -c getInfo)" 2 "one more getInfo to learn the key's limit"
+
+# Eight credentials, the right one last: one probe.
+cp "$KEYS" "$TEST_TMP/ten"
+sed '/^key "Lost key [12]" {/,/^}/d' "$TEST_TMP/ten" > "$KEYS"
+keys_own alice
 rm -rf "$logs"
 vk --state "$state" --keys 2 --log-dir "$logs" -- 'printf "4321\n" | "$PAMRUN" login alice authenticate'
-like "$out" 'authenticate: PAM_SUCCESS$' "with maxCredentialCountInList 8 the sign-in still works"
-probes=$(grep 'getAssertion up=0' "$logs/key1.log" | sed 's/.*allow=\([0-9]*\) status=\(0x..\)/\1:\2/' | paste -sd' ')
-is "$probes" "10:0x15 8:0x2e 2:0x00" "the list of ten is refused, then sent as 8 and 2"
-is "$(ctap_commands "$logs/key1.log" | grep -c getInfo)" 2 "one more getInfo to learn the key's limit"
+like "$out" 'authenticate: PAM_SUCCESS$' "eight credentials sign in"
+is "$(probes "$logs/key1.log")" "8:0x00" "all eight go in one probe"
+is "$(ctap_commands "$logs/key1.log" | sed 1d | wc -l)" 4 "4 CTAP commands beyond opening: probe, key agreement, PIN token, assertion"
+cp "$TEST_TMP/ten" "$KEYS"
+keys_own alice
 
 # The key is plugged in while the module waits.
 rm -rf "$logs"
@@ -66,7 +88,7 @@ vk --state "$state" --keys 2 --max-creds 10 --log-dir "$logs" -- 'mv "$VIRTKEY_D
 	{ sleep 1; mv "$VIRTKEY_DIR/hidden" "$VIRTKEY_DIR/key1-usb.sock"; } &
 	printf "4321\n" | "$PAMRUN" login alice authenticate; wait'
 like "$out" 'authenticate: PAM_SUCCESS$' "a key inserted during the wait is found"
-is "$(grep -c 'getAssertion up=0' "$logs/key0.log")" 1 "the other key is probed once, not at every poll"
+is "$(probes "$logs/key0.log")" "8:0x2e 2:0x2e" "the other key is searched once (8 and 2), not at every poll"
 
 # The wrong key's PIN is never tried on the right key: the PIN is per key.
 vk --state "$state" --keys 2 --max-creds 10 -- 'printf "1234\n" | "$PAMRUN" login alice authenticate'
