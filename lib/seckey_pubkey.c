@@ -7,8 +7,8 @@
  * framework each time (about 1 M instructions a key, 7 M for the
  * first), so the two encodings FIDO2 keys produce, and registration
  * writes, are read directly: a P-256 point and an Ed25519 key behind
- * their fixed DER header, handed to libfido2, which checks that the
- * point is on the curve.  Anything else (RSA, a compressed point, an
+ * their fixed DER header, checked to lie on their curve and handed to
+ * libfido2.  Anything else (RSA, a compressed point, an
  * unusual but valid encoding) still goes through d2i_PUBKEY(), so both
  * ways accept the same keys; fuzz/fuzz_pubkey.c checks that they do.
  */
@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/obj_mac.h>
 #include <openssl/objects.h>
@@ -31,14 +33,12 @@ static const unsigned char es256_spki_head[] = {
 	0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01,
 	0x07, 0x03, 0x42, 0x00,
 };
-#define ES256_POINT_LEN	65	/* 0x04, x, y */
 
 /* SEQUENCE { SEQUENCE { id-Ed25519 }, BIT STRING { */
 static const unsigned char eddsa_spki_head[] = {
 	0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21,
 	0x00,
 };
-#define EDDSA_KEY_LEN	32
 
 /*
  * The P-256 field prime.  libfido2 reduces a coordinate modulo p before
@@ -58,9 +58,9 @@ static const unsigned char p256_prime[32] = {
  * R = identity, S = 0 verifies for any message.
  */
 static bool
-ed25519_small_order(const unsigned char raw[EDDSA_KEY_LEN])
+ed25519_small_order(const unsigned char raw[SECKEY_EDDSA_KEY_LEN])
 {
-	static const unsigned char small[][EDDSA_KEY_LEN] = {
+	static const unsigned char small[][SECKEY_EDDSA_KEY_LEN] = {
 		{ 0x00 },
 		{ 0x01 },
 		{ 0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3,
@@ -72,7 +72,7 @@ ed25519_small_order(const unsigned char raw[EDDSA_KEY_LEN])
 		  0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
 		  0x03, 0x7a },
 	};
-	unsigned char key[EDDSA_KEY_LEN];
+	unsigned char key[SECKEY_EDDSA_KEY_LEN];
 	size_t i;
 
 	memcpy(key, raw, sizeof(key));
@@ -99,13 +99,56 @@ eddsa_from_raw(struct seckey_pubkey *pk, const unsigned char *raw,
 	    "signatures";
 	if (ed25519_small_order(raw))
 		return SECKEY_ERR_SYNTAX;
-	*fault = oom;
-	if ((pk->pk.eddsa = eddsa_pk_new()) == NULL)
-		return SECKEY_ERR_NOMEM;
-	*fault = "is not an Ed25519 key, as eddsa needs";
-	if (eddsa_pk_from_ptr(pk->pk.eddsa, raw, EDDSA_KEY_LEN) != FIDO_OK)
-		return SECKEY_ERR_SYNTAX;
+	memcpy(pk->key.eddsa, raw, sizeof(pk->key.eddsa));
 	return SECKEY_OK;
+}
+
+/* The coefficient b of P-256: y^2 = x^3 - 3x + b (mod p). */
+static const unsigned char p256_b[32] = {
+	0x5a, 0xc6, 0x35, 0xd8, 0xaa, 0x3a, 0x93, 0xe7, 0xb3, 0xeb, 0xbd,
+	0x55, 0x76, 0x98, 0x86, 0xbc, 0x65, 0x1d, 0x06, 0xb0, 0xcc, 0x53,
+	0xb0, 0xf6, 0x3b, 0xce, 0x3c, 0x3e, 0x27, 0xd2, 0x60, 0x4b,
+};
+
+/*
+ * Does (x, y), both below p, satisfy the curve equation?  The sum is
+ * done here, not by building an EC_GROUP per key as libfido2's
+ * es256_pk_from_ptr() does (a quarter of a million instructions each);
+ * libfido2 checks the point again, with OpenSSL, when it verifies.
+ */
+static int
+p256_on_curve(const unsigned char *x, const unsigned char *y, bool *on)
+{
+	BN_CTX *ctx;
+	BIGNUM *p, *b, *bx, *by, *lhs, *rhs, *t;
+	int r = SECKEY_ERR_NOMEM;
+
+	*on = false;
+	if ((ctx = BN_CTX_new()) == NULL)
+		return r;
+	BN_CTX_start(ctx);
+	if ((p = BN_CTX_get(ctx)) == NULL || (b = BN_CTX_get(ctx)) == NULL ||
+	    (bx = BN_CTX_get(ctx)) == NULL || (by = BN_CTX_get(ctx)) == NULL ||
+	    (lhs = BN_CTX_get(ctx)) == NULL || (rhs = BN_CTX_get(ctx)) == NULL ||
+	    (t = BN_CTX_get(ctx)) == NULL)
+		goto fail;
+	if (BN_bin2bn(p256_prime, 32, p) == NULL ||
+	    BN_bin2bn(p256_b, 32, b) == NULL || BN_bin2bn(x, 32, bx) == NULL ||
+	    BN_bin2bn(y, 32, by) == NULL ||
+	    BN_mod_sqr(lhs, by, p, ctx) != 1 ||		/* y^2 */
+	    BN_mod_sqr(t, bx, p, ctx) != 1 ||
+	    BN_mod_mul(rhs, t, bx, p, ctx) != 1 ||	/* x^3 */
+	    BN_set_word(t, 3) != 1 ||
+	    BN_mod_mul(t, t, bx, p, ctx) != 1 ||	/* 3x */
+	    BN_mod_sub(rhs, rhs, t, p, ctx) != 1 ||
+	    BN_mod_add(rhs, rhs, b, p, ctx) != 1)
+		goto fail;
+	*on = BN_cmp(lhs, rhs) == 0;
+	r = SECKEY_OK;
+fail:
+	BN_CTX_end(ctx);
+	BN_CTX_free(ctx);
+	return r;
 }
 
 /* The uncompressed P-256 point (0x04, x, y) into pk. */
@@ -113,17 +156,47 @@ static int
 es256_from_point(struct seckey_pubkey *pk, const unsigned char *point,
     const char **fault)
 {
+	const unsigned char *x = point + 1, *y = point + 33;
+	bool on;
+	int r;
+
 	*fault = "is not a P-256 EC key, as es256 needs";
-	if (memcmp(point + 1, p256_prime, sizeof(p256_prime)) >= 0 ||
-	    memcmp(point + 33, p256_prime, sizeof(p256_prime)) >= 0)
+	if (point[0] != 0x04 ||
+	    memcmp(x, p256_prime, sizeof(p256_prime)) >= 0 ||
+	    memcmp(y, p256_prime, sizeof(p256_prime)) >= 0)
 		return SECKEY_ERR_SYNTAX;
-	if ((pk->pk.es256 = es256_pk_new()) == NULL) {
+	if ((r = p256_on_curve(x, y, &on)) != SECKEY_OK) {
 		*fault = oom;
-		return SECKEY_ERR_NOMEM;
+		return r;
 	}
-	if (es256_pk_from_ptr(pk->pk.es256, point, ES256_POINT_LEN) != FIDO_OK)
+	*fault = "is not a point of P-256, as es256 needs";
+	if (!on)
 		return SECKEY_ERR_SYNTAX;
+	memcpy(pk->key.es256, point, sizeof(pk->key.es256));
 	return SECKEY_OK;
+}
+
+/* The P-256 key OpenSSL decoded (a compressed point, say) into pk. */
+static int
+es256_from_decoded(struct seckey_pubkey *pk, const EVP_PKEY *pkey,
+    const char **fault)
+{
+	unsigned char point[SECKEY_ES256_POINT_LEN];
+	BIGNUM *x = NULL, *y = NULL;
+	int r = SECKEY_ERR_NOMEM;
+
+	*fault = oom;
+	if (EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_X, &x) != 1 ||
+	    EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_Y, &y) != 1 ||
+	    BN_bn2binpad(x, point + 1, 32) != 32 ||
+	    BN_bn2binpad(y, point + 33, 32) != 32)
+		goto fail;
+	point[0] = 0x04;
+	r = es256_from_point(pk, point, fault);
+fail:
+	BN_free(x);
+	BN_free(y);
+	return r;
 }
 
 /*
@@ -136,13 +209,13 @@ load_fixed(struct seckey_pubkey *pk, const unsigned char *der, size_t len,
 {
 	*fast = true;
 	if (pk->alg == SECKEY_ALG_ES256 &&
-	    len == sizeof(es256_spki_head) + ES256_POINT_LEN &&
+	    len == sizeof(es256_spki_head) + SECKEY_ES256_POINT_LEN &&
 	    memcmp(der, es256_spki_head, sizeof(es256_spki_head)) == 0 &&
 	    der[sizeof(es256_spki_head)] == 0x04)
 		return es256_from_point(pk, der + sizeof(es256_spki_head),
 		    fault);
 	if (pk->alg == SECKEY_ALG_EDDSA &&
-	    len == sizeof(eddsa_spki_head) + EDDSA_KEY_LEN &&
+	    len == sizeof(eddsa_spki_head) + SECKEY_EDDSA_KEY_LEN &&
 	    memcmp(der, eddsa_spki_head, sizeof(eddsa_spki_head)) == 0)
 		return eddsa_from_raw(pk, der + sizeof(eddsa_spki_head), fault);
 	*fast = false;
@@ -178,12 +251,12 @@ rs256_from_decoded(struct seckey_pubkey *pk, const EVP_PKEY *pkey,
 	if (!EVP_PKEY_is_a(pkey, "RSA") ||
 	    EVP_PKEY_get_bits(pkey) != SECKEY_RSA_BITS)
 		return SECKEY_ERR_SYNTAX;
-	if ((pk->pk.rs256 = rs256_pk_new()) == NULL) {
+	if ((pk->key.rs256 = rs256_pk_new()) == NULL) {
 		*fault = oom;
 		return SECKEY_ERR_NOMEM;
 	}
-	if (rs256_pk_from_EVP_PKEY(pk->pk.rs256, pkey) == FIDO_OK &&
-	    (held = rs256_pk_to_EVP_PKEY(pk->pk.rs256)) != NULL &&
+	if (rs256_pk_from_EVP_PKEY(pk->key.rs256, pkey) == FIDO_OK &&
+	    (held = rs256_pk_to_EVP_PKEY(pk->key.rs256)) != NULL &&
 	    EVP_PKEY_eq(held, pkey) == 1)
 		r = SECKEY_OK;
 	EVP_PKEY_free(held);
@@ -196,20 +269,15 @@ static int
 load_decoded(struct seckey_pubkey *pk, const EVP_PKEY *pkey,
     const char **fault)
 {
-	unsigned char raw[EDDSA_KEY_LEN];
+	unsigned char raw[SECKEY_EDDSA_KEY_LEN];
 	size_t raw_len = sizeof(raw);
-	int ok;
 
 	switch (pk->alg) {
 	case SECKEY_ALG_ES256:
 		*fault = "is not a P-256 EC key, as es256 needs";
 		if (!is_p256(pkey))
 			return SECKEY_ERR_SYNTAX;
-		*fault = oom;
-		if ((pk->pk.es256 = es256_pk_new()) == NULL)
-			return SECKEY_ERR_NOMEM;
-		ok = es256_pk_from_EVP_PKEY(pk->pk.es256, pkey);
-		break;
+		return es256_from_decoded(pk, pkey, fault);
 	case SECKEY_ALG_EDDSA:
 		*fault = "is not an Ed25519 key, as eddsa needs";
 		if (!EVP_PKEY_is_a(pkey, "ED25519") ||
@@ -219,12 +287,10 @@ load_decoded(struct seckey_pubkey *pk, const EVP_PKEY *pkey,
 		return eddsa_from_raw(pk, raw, fault);
 	case SECKEY_ALG_RS256:
 		return rs256_from_decoded(pk, pkey, fault);
-	default:
-		*fault = "has an unknown algorithm";
-		return SECKEY_ERR_SYNTAX;
 	}
-	/* Copying out of a key OpenSSL decoded fails only for memory. */
-	return ok == FIDO_OK ? SECKEY_OK : SECKEY_ERR_NOMEM;
+
+	*fault = "has an unknown algorithm";
+	return SECKEY_ERR_SYNTAX;
 }
 
 /* Any other encoding, through OpenSSL's decoder. */
@@ -294,53 +360,88 @@ seckey_pubkey_free(struct seckey_pubkey **pkp)
 
 	if (pkp == NULL || (pk = *pkp) == NULL)
 		return;
-	switch (pk->alg) {
-	case SECKEY_ALG_ES256:
-		es256_pk_free(&pk->pk.es256);
-		break;
-	case SECKEY_ALG_EDDSA:
-		eddsa_pk_free(&pk->pk.eddsa);
-		break;
-	case SECKEY_ALG_RS256:
-		rs256_pk_free(&pk->pk.rs256);
-		break;
-	}
+	if (pk->alg == SECKEY_ALG_RS256)
+		rs256_pk_free(&pk->key.rs256);
 	free(pk);
 	*pkp = NULL;
+}
+
+/* pk in libfido2's form, in *fkp, with its COSE algorithm in *cose. */
+static int
+to_fido(const struct seckey_pubkey *pk, void **fkp, int *cose)
+{
+	int ok = FIDO_ERR_INTERNAL;
+
+	*fkp = NULL;
+	switch (pk->alg) {
+	case SECKEY_ALG_ES256:
+		*cose = COSE_ES256;
+		if ((*fkp = es256_pk_new()) != NULL)
+			ok = es256_pk_from_ptr(*fkp, pk->key.es256,
+			    sizeof(pk->key.es256));
+		break;
+	case SECKEY_ALG_EDDSA:
+		*cose = COSE_EDDSA;
+		if ((*fkp = eddsa_pk_new()) != NULL)
+			ok = eddsa_pk_from_ptr(*fkp, pk->key.eddsa,
+			    sizeof(pk->key.eddsa));
+		break;
+	case SECKEY_ALG_RS256:
+		*cose = COSE_RS256;
+		*fkp = pk->key.rs256;
+		return *fkp != NULL ? SECKEY_OK : SECKEY_ERR_INTERNAL;
+	}
+	if (*fkp == NULL)
+		return SECKEY_ERR_NOMEM;
+	/* Checked when it was loaded: only memory can fail here. */
+	return ok == FIDO_OK ? SECKEY_OK : SECKEY_ERR_NOMEM;
+}
+
+/* Free what to_fido() made; the RSA key belongs to pk. */
+static void
+fido_free(void **fkp, int cose)
+{
+	if (cose == COSE_ES256)
+		es256_pk_free((es256_pk_t **)fkp);
+	else if (cose == COSE_EDDSA)
+		eddsa_pk_free((eddsa_pk_t **)fkp);
+	*fkp = NULL;
 }
 
 int
 seckey_pubkey_verify(const struct seckey_pubkey *pk,
     const fido_assert_t *assert, size_t idx)
 {
-	int r = FIDO_ERR_INVALID_ARGUMENT;
+	void *fk = NULL;
+	int cose = 0, r;
 
-	switch (pk->alg) {
-	case SECKEY_ALG_ES256:
-		r = fido_assert_verify(assert, idx, COSE_ES256, pk->pk.es256);
-		break;
-	case SECKEY_ALG_EDDSA:
-		r = fido_assert_verify(assert, idx, COSE_EDDSA, pk->pk.eddsa);
-		break;
-	case SECKEY_ALG_RS256:
-		r = fido_assert_verify(assert, idx, COSE_RS256, pk->pk.rs256);
-		break;
-	}
-
-	return r == FIDO_OK ? SECKEY_OK : SECKEY_ERR_SIGNATURE;
+	if ((r = to_fido(pk, &fk, &cose)) != SECKEY_OK)
+		goto fail;
+	r = SECKEY_ERR_SIGNATURE;
+	if (fido_assert_verify(assert, idx, cose, fk) != FIDO_OK)
+		goto fail;
+	r = SECKEY_OK;
+fail:
+	fido_free(&fk, cose);
+	return r;
 }
 
 EVP_PKEY *
 seckey_pubkey_to_evp(const struct seckey_pubkey *pk)
 {
-	switch (pk->alg) {
-	case SECKEY_ALG_ES256:
-		return es256_pk_to_EVP_PKEY(pk->pk.es256);
-	case SECKEY_ALG_EDDSA:
-		return eddsa_pk_to_EVP_PKEY(pk->pk.eddsa);
-	case SECKEY_ALG_RS256:
-		return rs256_pk_to_EVP_PKEY(pk->pk.rs256);
-	}
+	EVP_PKEY *pkey = NULL;
+	void *fk = NULL;
+	int cose = 0;
 
-	return NULL;
+	if (to_fido(pk, &fk, &cose) == SECKEY_OK) {
+		if (cose == COSE_ES256)
+			pkey = es256_pk_to_EVP_PKEY(fk);
+		else if (cose == COSE_EDDSA)
+			pkey = eddsa_pk_to_EVP_PKEY(fk);
+		else
+			pkey = rs256_pk_to_EVP_PKEY(fk);
+	}
+	fido_free(&fk, cose);
+
+	return pkey;
 }

@@ -1,7 +1,7 @@
 /*
  * seckey_pubkey.h: the public key of a registered credential, loaded
- * once from the key list's DER and kept in the form libfido2 verifies
- * an assertion with.
+ * and checked once, from the key list's DER, and used to verify the
+ * assertion of the key that answers.
  */
 #ifndef SECKEY_PUBKEY_H
 #define SECKEY_PUBKEY_H
@@ -25,13 +25,21 @@ enum seckey_alg {
 	SECKEY_ALG_RS256,	/* RSASSA-PKCS1-v1_5 with SHA-256 */
 };
 
+#define SECKEY_ES256_POINT_LEN	65	/* 0x04, x, y */
+#define SECKEY_EDDSA_KEY_LEN	32
+
+/*
+ * P-256 and Ed25519 keys are kept raw, as libfido2 reads them, and made
+ * into libfido2's form for the one key that signs; RSA keys (rare, and
+ * costly to decode) are kept in libfido2's form.
+ */
 struct seckey_pubkey {
 	enum seckey_alg		 alg;
 	union {
-		es256_pk_t	*es256;
-		eddsa_pk_t	*eddsa;
+		unsigned char	 es256[SECKEY_ES256_POINT_LEN];
+		unsigned char	 eddsa[SECKEY_EDDSA_KEY_LEN];
 		rs256_pk_t	*rs256;
-	} pk;
+	} key;
 };
 
 /*
