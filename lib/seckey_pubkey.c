@@ -5,12 +5,14 @@
  * with one broken entry is refused as a whole; that makes loading part
  * of every sign-in's cost.  OpenSSL 3's d2i_PUBKEY() runs its decoder
  * framework each time (about 1 M instructions a key, 7 M for the
- * first), so the two encodings FIDO2 keys produce, and registration
- * writes, are read directly: a P-256 point and an Ed25519 key behind
- * their fixed DER header, checked to lie on their curve and handed to
- * libfido2.  Anything else (RSA, a compressed point, an
- * unusual but valid encoding) still goes through d2i_PUBKEY(), so both
- * ways accept the same keys; fuzz/fuzz_pubkey.c checks that they do.
+ * first), and libfido2's es256_pk_from_ptr() builds an EC_GROUP (a
+ * quarter of a million), so the two encodings FIDO2 keys produce, and
+ * registration writes, are read here: a P-256 point, checked against
+ * the curve equation, and an Ed25519 key, checked for small order, both
+ * behind their fixed DER header.  Anything else (RSA, a compressed
+ * point, an unusual but valid encoding) still goes through
+ * d2i_PUBKEY(), so both ways accept the same keys; fuzz/fuzz_pubkey.c
+ * and tests/unit/test_pubkey.c check that they do.
  */
 #include <config.h>
 
@@ -41,9 +43,9 @@ static const unsigned char eddsa_spki_head[] = {
 };
 
 /*
- * The P-256 field prime.  libfido2 reduces a coordinate modulo p before
- * it checks the point, where OpenSSL's decoder refuses one that is not
- * below p; we refuse it too, so that a point has one encoding only.
+ * The P-256 field prime.  OpenSSL's decoder refuses a coordinate that is
+ * not below p (libfido2 would quietly reduce it); so do we, so that a
+ * point has one encoding only.
  */
 static const unsigned char p256_prime[32] = {
 	0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
@@ -111,10 +113,8 @@ static const unsigned char p256_b[32] = {
 };
 
 /*
- * Does (x, y), both below p, satisfy the curve equation?  The sum is
- * done here, not by building an EC_GROUP per key as libfido2's
- * es256_pk_from_ptr() does (a quarter of a million instructions each);
- * libfido2 checks the point again, with OpenSSL, when it verifies.
+ * Does (x, y), both below p, satisfy the curve equation?  libfido2
+ * checks the point again, with OpenSSL, when it verifies a signature.
  */
 static int
 p256_on_curve(const unsigned char *x, const unsigned char *y, bool *on)
