@@ -24,7 +24,7 @@
 #define PROBE_POLL_MS	200
 /*
  * The most credential ids a probe sends before the key says how many it
- * takes: a YubiKey 5 takes 8 (firmware 5.2 to 5.7).  Sending more first
+ * takes: a YubiKey 5 takes 8 (firmware 5.4 and 5.6 say so).  Sending more
  * would save a command on keys that take 10, and cost two (the refused
  * request and the getInfo) on every key that takes 8.
  */
