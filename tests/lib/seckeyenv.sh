@@ -13,6 +13,8 @@
 #                           key" (PIN 1234) on a virtual key kept in STATE
 #   PAMDRIVER_WRAPPER       (environment) a command PAMRUN runs pamdriver
 #                           under, such as valgrind (make check-pam-valgrind)
+#   timed_vk ARGS...        vk with ARGS; sets ms to the time it took
+#   in_time WHAT            passes when ms is within DEADLINE_MS
 #
 # Services: "login" and "passwd" (auth and password), "debug-login" (with
 # the debug argument).  libpam turns a stack in which every module said
@@ -29,6 +31,26 @@ RP=pam://test.host
 mkdir -p "$TEST_TMP/etc"
 chmod 0755 "$TEST_TMP/etc"
 POLICY="$TEST_TMP/etc/pam_seckey.conf"
+
+# How long a sign-in that must give up after the policy's 3 s may take,
+# starting the virtual keys and pamdriver included: 2 s more, or 12 s
+# under PAMDRIVER_WRAPPER (valgrind starts and runs pamdriver many times
+# slower).  The bound is there to catch a sign-in that waits for the
+# key's own 30 s touch timeout, or forever; it measures no speed.
+DEADLINE_MS=5000
+[ -z "${PAMDRIVER_WRAPPER:-}" ] || DEADLINE_MS=15000
+
+timed_vk() {
+	local start
+	start=$(date +%s%N)
+	vk "$@"
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+}
+
+in_time() {
+	ok "$([ "$ms" -le "$DEADLINE_MS" ] && echo 0 || echo 1)" \
+		"$1 (took $ms ms, at most $DEADLINE_MS)"
+}
 
 policy() {
 	local timeout="timeout = 3"
