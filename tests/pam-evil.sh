@@ -48,6 +48,15 @@ bad_answer='refused an assertion that does not verify from security key "Blue ke
 timed_out='no touch in time on security key "Blue key": assertion with "Blue key" failed: FIDO_ERR_RX'
 lost='lost contact with security key "Blue key": assertion with "Blue key" failed: FIDO_ERR_RX'
 
+# The misbehaviours of framing and encoding, tried on the probe and on
+# getInfo as well as on the assertion.
+framing_faults="bad-cbor
+truncated
+wrong-cid
+oversized
+endless-keepalive
+disconnect"
+
 # The assertion after the PIN and the touch (--evil-on assert, the default).
 while IFS='|' read -r knob code message syslog; do
 	evil_run --evil "$knob"
@@ -78,14 +87,7 @@ while read -r knob; do
 	refused "probe $knob" PAM_AUTHINFO_UNAVAIL "$not_found" \
 		'no registered security key found'
 	unlike "$out" 'echo-off' "probe $knob: no PIN is asked"
-done <<EOF
-bad-cbor
-truncated
-wrong-cid
-oversized
-endless-keepalive
-disconnect
-EOF
+done <<<"$framing_faults"
 
 # Lies in the probe do not matter: the assertion proper is what is checked.
 evil_run --evil other-key-sig,clear-uv --evil-on probe
@@ -106,14 +108,7 @@ while read -r knob; do
 	like "$keylog" 'CBOR getInfo evil=1 ' "open $knob: the key spoiled getInfo"
 	refused "open $knob" PAM_AUTHINFO_UNAVAIL "$not_found" \
 		'no registered security key found'
-done <<EOF
-bad-cbor
-truncated
-wrong-cid
-oversized
-endless-keepalive
-disconnect
-EOF
+done <<<"$framing_faults"
 
 # The key's counter went backwards many times; it is still refused.
 evil_run --evil counter-back --evil-on all
