@@ -4,26 +4,13 @@
  */
 #include <config.h>
 
-#include <errno.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "helper.h"
 #include "seckey_model.h"
 #include "seckey_signin.h"
 
 #define POLL_MS		200
-
-void
-helper_sleep_ms(long ms)
-{
-	struct timespec ts;
-
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000;
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		continue;
-}
 
 /* The model's name, or "security key" for a model we do not know. */
 const char *
@@ -79,7 +66,7 @@ only_device(const struct helper_ctx *ctx, char **pathp)
 		if (waited == 0)
 			helper_msg("plug in your security key (waiting up to "
 			    "%u seconds)", ctx->policy->timeout);
-		helper_sleep_ms(POLL_MS);
+		seckey_sleep_ms(POLL_MS);
 		waited += POLL_MS;
 	}
 	if (count > 1) {

@@ -95,7 +95,6 @@ int helper_device_pick(struct helper_ctx *ctx, const char *path,
 int helper_device_fail(struct seckey_device *dev, int err,
     const struct seckey_diag *diag);
 const char *helper_model(const struct seckey_aaguid *aaguid);
-void helper_sleep_ms(long ms);
 
 /* keyfile.c */
 typedef int (*helper_edit_fn)(struct helper_ctx *ctx,

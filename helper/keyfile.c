@@ -60,7 +60,7 @@ lock_list(struct helper_ctx *ctx, int flags, struct seckey_lock **lockp)
 		    &diag);
 		if (r != SECKEY_ERR_LOCKED || tries + 1 >= LOCK_TRIES)
 			break;
-		helper_sleep_ms(LOCK_WAIT_MS);
+		seckey_sleep_ms(LOCK_WAIT_MS);
 	}
 	if (r == SECKEY_ERR_LOCKED)
 		return helper_refuse("another seckey is changing %s; try again",
