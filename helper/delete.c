@@ -5,28 +5,66 @@
  * credential work (for a credential that is not discoverable, the
  * secret it derives the private key from), so a copy of the old entry
  * would still sign in; only a reset of the key ends that everywhere.
+ * The user is told so when a key plugged in is seen to hold the
+ * credential; a key that was reset holds it no more, and suggesting a
+ * reset of it would only be misleading.
  */
 #include <config.h>
 
 #include <stdio.h>
+#include <string.h>
 
 #include "helper.h"
+#include "seckey_signin.h"
 
 struct target {
 	const char	*name;
+	bool		 on_key;	/* a key plugged in holds it */
 };
+
+/* Does a key plugged in hold the credential of key?  A silent probe. */
+static bool
+plugged_holds(const struct helper_ctx *ctx, struct seckey_key *key)
+{
+	struct seckey_keylist one;
+	struct seckey_device *dev = NULL;
+	const struct seckey_key *found = NULL;
+	struct seckey_diag ignored;
+	char **paths = NULL;
+	size_t count = 0, i;
+	bool holds = false;
+
+	memset(&one, 0, sizeof(one));
+	one.keys[0] = key;
+	one.count = 1;
+	if (seckey_device_paths(&paths, &count, &ignored) != SECKEY_OK)
+		return false;
+	for (i = 0; i < count && !holds; i++) {
+		if (seckey_device_open(paths[i], SECKEY_OPEN_TIMEOUT_MS, &dev,
+		    &ignored) != SECKEY_OK)
+			continue;
+		holds = seckey_probe(dev, ctx->policy->rp_id, &one, &found,
+		    &ignored) == SECKEY_OK;
+		seckey_device_free(&dev);
+	}
+	seckey_device_paths_free(&paths);
+	return holds;
+}
 
 static int
 delete_entry(struct helper_ctx *ctx, struct seckey_keylist *list, void *arg)
 {
-	const char *name = ((const struct target *)arg)->name;
+	struct target *target = arg;
+	const char *name = target->name;
 	struct seckey_diag diag;
+	long i;
 	int r;
 
 	seckey_diag_clear(&diag);
-	if (helper_list_index(list, name) < 0)
+	if ((i = helper_list_index(list, name)) < 0)
 		return helper_refuse("%s has no key named \"%s\" (see \"seckey "
 		    "list\")", ctx->user.name, name);
+	target->on_key = plugged_holds(ctx, list->keys[i]);
 	if ((r = seckey_keylist_delete(list, name, &diag)) != SECKEY_OK)
 		return helper_fail(r, &diag);
 
@@ -86,12 +124,16 @@ cmd_delete(struct helper_ctx *ctx, int argc, char **argv)
 	    (status = confirm(ctx, name)) != EXIT_DONE)
 		return status;
 	target.name = name;
+	target.on_key = false;
 	if ((status = helper_list_update(ctx, 0, delete_entry,
 	    &target)) != EXIT_DONE)
 		return status;
-	helper_msg("deleted \"%s\"; the security key itself still holds the "
-	    "credential: register it again with \"seckey register\", or erase "
-	    "it with \"seckey reset\"", name);
+	if (target.on_key)
+		helper_msg("deleted \"%s\"; the security key itself still holds "
+		    "the credential: register it again with \"seckey "
+		    "register\", or erase it with \"seckey reset\"", name);
+	else
+		helper_msg("deleted \"%s\"", name);
 
 	return EXIT_DONE;
 }

@@ -12,24 +12,42 @@
 #include "seckey_model.h"
 #include "seckey_signin.h"
 
+/* As pam_seckey does: once, when no registered key is plugged in yet. */
+static void
+cue_insert(void *ctx)
+{
+	const struct helper_ctx *hctx = ctx;
+
+	helper_prompt(hctx->policy->insert_prompt);
+}
+
 static int
 find_key(struct helper_ctx *ctx, const struct seckey_keylist *list,
-    const struct seckey_signin_opts *opts, struct seckey_device **devp,
+    struct seckey_signin_opts *opts, struct seckey_device **devp,
     const struct seckey_key **keyp)
 {
 	struct seckey_diag diag;
-	char **paths = NULL;
-	size_t count = 0;
 	int r;
 
-	/* Tell the user to act only when there is nothing to probe yet. */
-	if (seckey_device_paths(&paths, &count, &diag) == SECKEY_OK &&
-	    count == 0)
-		helper_msg("plug in your security key (waiting up to %u "
-		    "seconds)", ctx->policy->timeout);
-	seckey_device_paths_free(&paths);
+	opts->waiting = cue_insert;
+	opts->waiting_ctx = ctx;
 	seckey_diag_clear(&diag);
 	r = seckey_find_device(list, opts, devp, keyp, &diag);
+	/*
+	 * A key plugged in answered that it holds none of the credentials:
+	 * when it is the registered key, it was reset (or the credential
+	 * was erased from it), and the entry can no longer sign in.
+	 */
+	if (r == SECKEY_ERR_NO_CREDENTIAL && list->count == 1)
+		return helper_refuse("no security key plugged in holds the "
+		    "credential of \"%s\": if that key is plugged in, it was "
+		    "reset and no longer signs in; remove it with \"seckey "
+		    "delete\"", list->keys[0]->name);
+	if (r == SECKEY_ERR_NO_CREDENTIAL)
+		return helper_refuse("no security key plugged in holds a "
+		    "registered credential of %s: a registered key that is "
+		    "plugged in was reset and no longer signs in; remove it "
+		    "with \"seckey delete\"", ctx->user.name);
 	if (r == SECKEY_ERR_NO_DEVICE && list->count == 1)
 		return helper_refuse("\"%s\" was not found among the security "
 		    "keys plugged in", list->keys[0]->name);

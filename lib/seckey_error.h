@@ -32,6 +32,7 @@ enum seckey_err {
 	SECKEY_ERR_NOTFOUND = -12,	/* no key of that name */
 	SECKEY_ERR_CRYPTO = -13,	/* OpenSSL refused or failed */
 	SECKEY_ERR_INTERNAL = -14,	/* a bug: should not happen */
+	SECKEY_ERR_NOFOLDER = -15,	/* a folder that must exist does not */
 
 	/* FIDO2 outcomes, produced by the device layer. */
 	SECKEY_ERR_PIN_INVALID = -30,	/* wrong PIN */

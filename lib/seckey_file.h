@@ -35,8 +35,9 @@ struct seckey_user {
  * Read a whole file into a newly allocated NUL-terminated buffer (*data,
  * *len, not counting the NUL; free it with free()).  owner NULL means a
  * file only root may own, such as the policy file, checked up to /.
- * Returns 0, SECKEY_ERR_NOENT (the file or a folder above it does not
- * exist), SECKEY_ERR_PERM (unsafe), SECKEY_ERR_TOOBIG, SECKEY_ERR_IO,
+ * Returns 0, SECKEY_ERR_NOENT (the file, or a folder inside the owner's
+ * home, does not exist), SECKEY_ERR_NOFOLDER (the home, or a folder
+ * outside it, does not exist), SECKEY_ERR_PERM (unsafe), SECKEY_ERR_TOOBIG, SECKEY_ERR_IO,
  * SECKEY_ERR_NOMEM or SECKEY_ERR_INVAL (path not absolute or with "."
  * or ".." components).
  */

@@ -51,7 +51,10 @@ int seckey_keylist_parse(const char *text, size_t len, const char *file,
 
 /*
  * Read the key list at path safely (see seckey_file_read; as the user
- * inside the home).  SECKEY_ERR_NOENT: the user has registered no key.
+ * inside the home).  SECKEY_ERR_NOENT: the user has registered no key
+ * (the file, or a folder inside the home such as ~/.config, is missing).
+ * SECKEY_ERR_NOFOLDER: the home, or a folder above a list kept outside
+ * the home, is missing, which says nothing about the user's keys.
  */
 int seckey_keylist_read(const char *path, const struct seckey_user *user,
     unsigned int max_keys, struct seckey_keylist **listp,

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "seckey_conf.h"
@@ -20,6 +21,7 @@
 #define DEFAULT_KEYS_FILE	"%h/.config/seckey/keys.conf"
 #define DEFAULT_PIN_PROMPT	"Security key PIN: "
 #define DEFAULT_TOUCH_PROMPT	"Touch your security key now."
+#define DEFAULT_INSERT_PROMPT	"Insert (or tap) your security key."
 #define RP_ID_MAX		255
 #define SERVICE_MAX		64
 #define PROMPT_MAX		200
@@ -98,6 +100,18 @@ check_uv(cfg_t *cfg, cfg_opt_t *opt)
 }
 
 static int
+check_remote(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *s = cfg_opt_getnstr(opt, 0);
+
+	if (s != NULL && (strcmp(s, "ignore") == 0 || strcmp(s, "deny") == 0 ||
+	    strcmp(s, "allow") == 0))
+		return 0;
+	return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX,
+	    "remote must be \"ignore\", \"deny\" or \"allow\"");
+}
+
+static int
 check_prompt(cfg_t *cfg, cfg_opt_t *opt)
 {
 	const char *s = cfg_opt_getnstr(opt, 0);
@@ -158,6 +172,8 @@ static const struct option_check option_checks[] = {
 	{ "allowed_aaguids",	check_aaguids },
 	{ "pin_prompt",		check_prompt },
 	{ "touch_prompt",	check_prompt },
+	{ "insert_prompt",	check_prompt },
+	{ "remote",		check_remote },
 };
 
 /* The validation callback of every option. */
@@ -308,10 +324,20 @@ copy_aaguids(cfg_t *cfg, struct seckey_policy *p)
 	return SECKEY_OK;
 }
 
+static enum seckey_remote
+remote_of(const char *name)
+{
+	if (strcmp(name, "deny") == 0)
+		return SECKEY_REMOTE_DENY;
+	if (strcmp(name, "allow") == 0)
+		return SECKEY_REMOTE_ALLOW;
+	return SECKEY_REMOTE_IGNORE;
+}
+
 static int
 copy_options(cfg_t *cfg, struct seckey_policy *p)
 {
-	char *uv = NULL;
+	char *uv = NULL, *remote = NULL;
 	int r;
 
 	if ((r = get_bool(cfg, "enabled", false, &p->enabled)) != SECKEY_OK ||
@@ -329,14 +355,19 @@ copy_options(cfg_t *cfg, struct seckey_policy *p)
 	    &p->pin_prompt)) != SECKEY_OK ||
 	    (r = get_str(cfg, "touch_prompt", DEFAULT_TOUCH_PROMPT,
 	    &p->touch_prompt)) != SECKEY_OK ||
+	    (r = get_str(cfg, "insert_prompt", DEFAULT_INSERT_PROMPT,
+	    &p->insert_prompt)) != SECKEY_OK ||
+	    (r = get_str(cfg, "remote", "ignore", &remote)) != SECKEY_OK ||
 	    (r = get_str(cfg, "rp_id", NULL, &p->rp_id)) != SECKEY_OK ||
 	    (r = copy_services(cfg, p)) != SECKEY_OK ||
 	    (r = copy_aaguids(cfg, p)) != SECKEY_OK)
 		goto out;
 	p->user_verification = strcmp(uv, "none") == 0 ? SECKEY_UV_NONE :
 	    SECKEY_UV_PIN;
+	p->remote = remote_of(remote);
 out:
 	free(uv);
+	free(remote);
 	return r;
 }
 
@@ -408,6 +439,8 @@ seckey_policy_parse(const char *text, size_t len, const char *file,
 		CFG_STR_LIST("allowed_aaguids", 0, CFGF_NODEFAULT),
 		CFG_STR("pin_prompt", 0, CFGF_NODEFAULT),
 		CFG_STR("touch_prompt", 0, CFGF_NODEFAULT),
+		CFG_STR("insert_prompt", 0, CFGF_NODEFAULT),
+		CFG_STR("remote", 0, CFGF_NODEFAULT),
 		CFG_BOOL("debug", cfg_false, CFGF_NODEFAULT),
 		SECKEY_CONF_CTX_OPT,
 		CFG_END()
@@ -465,7 +498,8 @@ seckey_policy_load(const char *path, bool explicit, const char *hostname,
 	self.gid = getegid();
 	r = seckey_file_read(path, self.uid == 0 ? NULL : &self, &text, &len,
 	    diag);
-	if (r == SECKEY_ERR_NOENT && !explicit)
+	/* No /etc/security at all is no policy file either. */
+	if ((r == SECKEY_ERR_NOENT || r == SECKEY_ERR_NOFOLDER) && !explicit)
 		r = seckey_policy_parse("", 0, path, hostname, policyp, diag);
 	else if (r == SECKEY_OK)
 		r = seckey_policy_parse(text, len, path, hostname, policyp,
@@ -491,6 +525,7 @@ seckey_policy_free(struct seckey_policy **policyp)
 	free(p->allowed_aaguids);
 	free(p->pin_prompt);
 	free(p->touch_prompt);
+	free(p->insert_prompt);
 	free(p);
 	*policyp = NULL;
 }
@@ -531,6 +566,32 @@ const char *
 seckey_uv_name(enum seckey_uv uv)
 {
 	return uv == SECKEY_UV_NONE ? "none" : "pin";
+}
+
+const char *
+seckey_remote_name(enum seckey_remote remote)
+{
+	switch (remote) {
+	case SECKEY_REMOTE_DENY:
+		return "deny";
+	case SECKEY_REMOTE_ALLOW:
+		return "allow";
+	default:
+		return "ignore";
+	}
+}
+
+bool
+seckey_rhost_is_local(const char *rhost)
+{
+	char host[HOST_NAME_MAX + 1];
+
+	if (rhost == NULL || rhost[0] == '\0')
+		return true;
+	if (gethostname(host, sizeof(host)) != 0)
+		return false;
+	host[sizeof(host) - 1] = '\0';
+	return host[0] != '\0' && strcasecmp(rhost, host) == 0;
 }
 
 int

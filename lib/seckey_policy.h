@@ -30,6 +30,13 @@ enum seckey_uv {
 	SECKEY_UV_NONE,		/* touch alone (discouraged) */
 };
 
+/* What a sign-in from another host (PAM_RHOST) comes to. */
+enum seckey_remote {
+	SECKEY_REMOTE_IGNORE,	/* PAM_IGNORE at once, no key touched */
+	SECKEY_REMOTE_DENY,	/* refused */
+	SECKEY_REMOTE_ALLOW,	/* as a local sign-in */
+};
+
 struct seckey_policy {
 	bool			 enabled;
 	char			*rp_id;
@@ -45,6 +52,8 @@ struct seckey_policy {
 	size_t			 allowed_aaguids_len;
 	char			*pin_prompt;
 	char			*touch_prompt;
+	char			*insert_prompt;
+	enum seckey_remote	 remote;
 	bool			 debug;
 };
 
@@ -76,6 +85,18 @@ bool seckey_policy_aaguid_allowed(const struct seckey_policy *policy,
 
 /* "pin" or "none". */
 const char *seckey_uv_name(enum seckey_uv uv);
+
+/* "ignore", "deny" or "allow". */
+const char *seckey_remote_name(enum seckey_remote remote);
+
+/*
+ * Is rhost (PAM_RHOST) this machine?  NULL or empty: yes (a console, a
+ * local su); this machine's host name, in any case: yes (sudo sets it).
+ * Anything else is another host, addresses included: an ssh port forward
+ * makes a remote client appear as 127.0.0.1 or ::1, and "localhost" is
+ * what such a client is resolved to.
+ */
+bool seckey_rhost_is_local(const char *rhost);
 
 /* seckey_expand_path() of policy->keys_file for user. */
 int seckey_policy_keys_path(const struct seckey_policy *policy,

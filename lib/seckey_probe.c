@@ -258,6 +258,7 @@ seckey_find_device(const struct seckey_keylist *list,
 {
 	struct search s;
 	long long left;
+	bool told = false;
 	size_t i;
 	int r;
 
@@ -272,13 +273,20 @@ seckey_find_device(const struct seckey_keylist *list,
 		left = s.deadline - seckey_now_ms();
 		if (r != SECKEY_ERR_NO_DEVICE || left <= 0)
 			break;
+		/* Said once, then the user has the whole timeout to act. */
+		if (!told && opts->waiting != NULL)
+			opts->waiting(opts->waiting_ctx);
+		told = true;
 		seckey_sleep_ms(left < PROBE_POLL_MS ? left : PROBE_POLL_MS);
 	}
-	for (i = 0; i < s.nchecked; i++)
-		free(s.checked[i]);
-	if (r == SECKEY_ERR_NO_DEVICE)
+	if (r == SECKEY_ERR_NO_DEVICE) {
 		seckey_diag_set(diag, NULL, 0, "no security key holding a "
 		    "registered credential was found within %d s",
 		    opts->timeout_ms / 1000);
+		if (s.nchecked > 0)
+			r = SECKEY_ERR_NO_CREDENTIAL;
+	}
+	for (i = 0; i < s.nchecked; i++)
+		free(s.checked[i]);
 	return r;
 }

@@ -29,12 +29,21 @@ struct seckey_signin_opts {
 	bool		 require_up;	/* a touch */
 	bool		 require_uv;	/* the PIN (user verification) */
 	int		 timeout_ms;	/* for a key to appear, for a touch */
+	/*
+	 * Called once, when the first look at the plugged keys found none
+	 * holding a registered credential and time is left: the moment to
+	 * ask the user to insert or tap a key.  NULL: nobody is told.
+	 */
+	void		(*waiting)(void *ctx);
+	void		*waiting_ctx;
 };
 
 /*
  * Wait up to opts->timeout_ms for a plugged key holding a credential of
  * list.  On success *devp is the opened key and *keyp the entry of list
- * it answered for.  SECKEY_ERR_NO_DEVICE when none appeared in time.
+ * it answered for.  When none appeared in time: SECKEY_ERR_NO_CREDENTIAL
+ * if a key still plugged in answered that it holds none of them (a
+ * registered key that was reset answers so), else SECKEY_ERR_NO_DEVICE.
  */
 int seckey_find_device(const struct seckey_keylist *list,
     const struct seckey_signin_opts *opts, struct seckey_device **devp,

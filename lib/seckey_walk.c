@@ -151,6 +151,27 @@ open_component(const struct seckey_walk *w, int parent, const char *comp,
 	return SECKEY_OK;
 }
 
+/*
+ * Only a folder inside the user's home may be missing for "no such file"
+ * (a user who never registered a key has no ~/.config/seckey): a home
+ * that is not there (not mounted, not yet decrypted) or a missing folder
+ * outside it says nothing about the user's keys, and must not pass for
+ * "no key registered".
+ */
+static int
+missing_folder(const struct seckey_walk *w, int err, const char *name,
+    struct seckey_diag *diag)
+{
+	char copy[PATH_MAX];
+
+	if (err != ENOENT)
+		return seckey_fs_error(err, name, diag);
+	snprintf(copy, sizeof(copy), "%s", name);
+	seckey_diag_set(diag, copy, 0, w->home_len > 0 ? "the home folder "
+	    "does not exist" : "the folder does not exist");
+	return SECKEY_ERR_NOFOLDER;
+}
+
 int
 seckey_walk_init(struct seckey_walk *w, const char *path,
     const struct seckey_user *owner, bool mkdirs, struct seckey_diag *diag)
@@ -181,7 +202,7 @@ seckey_walk(struct seckey_walk *w, struct seckey_diag *diag)
 	if (w->home_len == 0)
 		strcpy(start, "/");
 	if ((fd = open(start, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return seckey_fs_error(errno, start, diag);
+		return missing_folder(w, errno, start, diag);
 	if ((r = check_dir(fd, w->path, w->home_len, w->uid, diag)) != 0)
 		goto fail;
 
@@ -194,8 +215,12 @@ seckey_walk(struct seckey_walk *w, struct seckey_diag *diag)
 		memcpy(comp, p, (size_t)(end - p));
 		comp[end - p] = '\0';
 		if ((r = open_component(w, fd, comp, (size_t)(end - w->path),
-		    &next, diag)) != SECKEY_OK)
+		    &next, diag)) != SECKEY_OK) {
+			if (r == SECKEY_ERR_NOENT && w->home_len == 0)
+				r = missing_folder(w, ENOENT, diag->file,
+				    diag);
 			goto fail;
+		}
 		close(fd);
 		fd = next;
 		if ((r = check_dir(fd, w->path, (size_t)(end - w->path),

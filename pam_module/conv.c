@@ -44,6 +44,18 @@ conv_info(pam_handle_t *pamh, bool silent, const char *text)
 		(void)pam_info(pamh, "%s", text);
 }
 
+/*
+ * sudo calls PAM with PAM_SILENT, yet a user who is not told to insert
+ * or touch the key cannot sign in: like the PIN prompt, a cue is part
+ * of the interaction, not information.
+ */
+void
+conv_cue(pam_handle_t *pamh, const char *text)
+{
+	if (text != NULL && *text != '\0')
+		(void)pam_info(pamh, "%s", text);
+}
+
 void
 conv_error(pam_handle_t *pamh, bool silent, const char *fmt, ...)
 {

@@ -29,11 +29,14 @@ enum outcome {
 	OUTCOME_SUCCESS,
 	OUTCOME_DISABLED,
 	OUTCOME_RESET_SERVICE,
+	OUTCOME_REMOTE_IGNORED,
+	OUTCOME_REMOTE_DENIED,
 	OUTCOME_BAD_ARGUMENT,
 	OUTCOME_POLICY_ERROR,
 	OUTCOME_NO_USER,
 	OUTCOME_UNKNOWN_USER,
 	OUTCOME_KEYLIST_ERROR,
+	OUTCOME_KEYLIST_UNAVAIL,
 	OUTCOME_NOT_ENROLLED,
 	OUTCOME_NO_DEVICE,
 	OUTCOME_PIN_NOT_SET,
@@ -57,7 +60,7 @@ struct outcome_detail {
 	int			 retries;	/* PIN retries left, or -1 */
 	int			 timeout;	/* seconds */
 	bool			 nouserok;
-	bool			 silent;	/* PAM_SILENT: no messages */
+	bool			 silent;	/* PAM_SILENT: no information */
 	struct seckey_diag	 diag;
 };
 
@@ -78,7 +81,13 @@ enum outcome outcome_of_device_error(int err);
 /* PAM_SUCCESS, PAM_CONV_ERR (no answer) or PAM_AUTH_ERR (empty, too long). */
 int conv_read_pin(pam_handle_t *pamh, const char *prompt,
     struct seckey_pin *pin);
+/*
+ * Under PAM_SILENT (silent) only the interaction is shown: the PIN
+ * prompt and the cues of conv_cue(); information and errors are not.
+ */
 void conv_info(pam_handle_t *pamh, bool silent, const char *text);
+/* A cue the user must act on (insert, touch): shown even when silent. */
+void conv_cue(pam_handle_t *pamh, const char *text);
 void conv_error(pam_handle_t *pamh, bool silent, const char *fmt, ...)
     __attribute__((__format__(__printf__, 3, 4)));
 

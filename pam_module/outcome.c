@@ -2,10 +2,12 @@
  * outcome.c: the one place where what happened becomes a PAM code.
  *
  * Every sign-in ends here, and every ending is in the table below with
- * its PAM code, its syslog line and what the user is told.  Only three
- * rows may answer PAM_IGNORE (disabled, a password-reset service, a user
- * without keys under nouserok) and only one PAM_SUCCESS; every error is
- * an error, so a fault can never open a stack.
+ * its PAM code, its syslog line and what the user is told.  Only four
+ * rows may answer PAM_IGNORE (disabled, a password-reset service, a
+ * remote sign-in under remote = "ignore", a user without keys under
+ * nouserok) and only one PAM_SUCCESS; every error is an error, so a
+ * fault can never open a stack.  A row that names a key ends its log
+ * text with "security key": the key's name follows in quotes.
  */
 #include "config.h"
 
@@ -32,14 +34,19 @@ struct outcome_row {
 static const struct outcome_row outcome_rows[] = {
 	{ OUTCOME_SUCCESS, PAM_SUCCESS, LOG_INFO,
 	    "signed in with security key", NULL, false },
-	{ OUTCOME_DISABLED, PAM_IGNORE, LOG_INFO,
-	    "security key sign-in is disabled",
-	    "Security key sign-in is not enabled here; use another method.",
-	    false },
+	/* Switched off is invisible: users fall through to other methods. */
+	{ OUTCOME_DISABLED, PAM_IGNORE, LOG_DEBUG,
+	    "security key sign-in is disabled", NULL, false },
 	{ OUTCOME_RESET_SERVICE, PAM_IGNORE, LOG_NOTICE,
 	    "refused: a security key never authorises a password reset",
 	    "A security key cannot authorise a password change; use another "
 	    "method.", false },
+	/* Remote: the keys plugged in here are not the remote user's. */
+	{ OUTCOME_REMOTE_IGNORED, PAM_IGNORE, LOG_INFO,
+	    "remote sign-in: security keys are not used", NULL, false },
+	{ OUTCOME_REMOTE_DENIED, PAM_AUTH_ERR, LOG_NOTICE,
+	    "refused a remote sign-in",
+	    "Security key sign-in is not available from another host.", true },
 	{ OUTCOME_BAD_ARGUMENT, PAM_SERVICE_ERR, LOG_ERR,
 	    "configuration error", CONFIG_ERROR_TEXT, true },
 	{ OUTCOME_POLICY_ERROR, PAM_SERVICE_ERR, LOG_ERR,
@@ -52,19 +59,24 @@ static const struct outcome_row outcome_rows[] = {
 	    "key list refused",
 	    "Your security key list cannot be used; see the system log.",
 	    true },
+	{ OUTCOME_KEYLIST_UNAVAIL, PAM_AUTHINFO_UNAVAIL, LOG_ERR,
+	    "key list unavailable",
+	    "Your security key list cannot be read now; see the system log.",
+	    true },
 	{ OUTCOME_NOT_ENROLLED, PAM_AUTH_ERR, LOG_NOTICE,
 	    "no security key registered", NULL, false },
 	{ OUTCOME_NO_DEVICE, PAM_AUTHINFO_UNAVAIL, LOG_NOTICE,
 	    "no registered security key found",
 	    "No registered security key was found.", true },
 	{ OUTCOME_PIN_NOT_SET, PAM_AUTH_ERR, LOG_NOTICE,
-	    "the security key has no PIN",
+	    "no PIN is set on security key",
 	    "Your security key has no PIN: set one with 'seckey pin set'.",
 	    true },
 	{ OUTCOME_CONV_ERROR, PAM_CONV_ERR, LOG_NOTICE,
-	    "no PIN was given (the conversation failed)", NULL, false },
+	    "no PIN was given (the conversation failed) for security key",
+	    NULL, false },
 	{ OUTCOME_NO_PIN, PAM_AUTH_ERR, LOG_NOTICE,
-	    "refused an empty or over-long PIN",
+	    "refused an empty or over-long PIN for security key",
 	    "No valid PIN was given.", true },
 	{ OUTCOME_PIN_INVALID, PAM_AUTH_ERR, LOG_NOTICE,
 	    "wrong PIN for security key", NULL, true },

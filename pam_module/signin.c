@@ -1,6 +1,7 @@
 /*
  * signin.c: the steps of a sign-in, in the order of the design:
- * policy, service, user, key list, the key plugged in, PIN and touch.
+ * policy, service, remote host, user, key list, the key plugged in,
+ * PIN and touch.
  *
  * Each step returns an outcome; the first one that is not
  * OUTCOME_SUCCESS ends the sign-in, and outcome_report() turns it into
@@ -61,6 +62,25 @@ load_policy(struct signin *s)
 	return OUTCOME_SUCCESS;
 }
 
+/*
+ * For the log line of an ending that comes before find_user(): the user
+ * the application named, if the account exists.  pam_get_item, not
+ * pam_get_user: nothing may be asked here.  An unknown "name" is never
+ * logged: it may be a password typed at the login prompt.
+ */
+static void
+note_known_user(struct signin *s)
+{
+	const void *name = NULL;
+	struct passwd *pw;
+
+	if (pam_get_item(s->pamh, PAM_USER, &name) != PAM_SUCCESS ||
+	    name == NULL || *(const char *)name == '\0')
+		return;
+	if ((pw = pam_modutil_getpwnam(s->pamh, name)) != NULL)
+		s->detail.user = pw->pw_name;
+}
+
 static enum outcome
 check_service(struct signin *s)
 {
@@ -75,6 +95,30 @@ check_service(struct signin *s)
 		return OUTCOME_RESET_SERVICE;
 	}
 	return OUTCOME_SUCCESS;
+}
+
+/*
+ * A sign-in from another host (PAM_RHOST set, not this machine) must not
+ * touch the keys plugged in here: they are not the remote user's, and
+ * sshd's password conversation would answer the PIN prompt with the
+ * password, spending a PIN retry of the key at every ssh login.
+ */
+static enum outcome
+check_remote(struct signin *s)
+{
+	const void *rhost = NULL;
+
+	if (pam_get_item(s->pamh, PAM_RHOST, &rhost) != PAM_SUCCESS)
+		rhost = NULL;
+	if (seckey_rhost_is_local(rhost) ||
+	    s->policy->remote == SECKEY_REMOTE_ALLOW)
+		return OUTCOME_SUCCESS;
+	note_known_user(s);
+	seckey_diag_set(&s->detail.diag, NULL, 0, "PAM_RHOST is \"%.64s\" "
+	    "and remote is \"%s\"", (const char *)rhost,
+	    seckey_remote_name(s->policy->remote));
+	return s->policy->remote == SECKEY_REMOTE_DENY ?
+	    OUTCOME_REMOTE_DENIED : OUTCOME_REMOTE_IGNORED;
 }
 
 /* An unknown user's "name" is never logged: it may be a password. */
@@ -122,6 +166,12 @@ load_keys(struct signin *s)
 		goto out;
 	r = seckey_keylist_read(path, &s->user, s->policy->max_keys, &s->keys,
 	    &s->detail.diag);
+	/* A missing home is not "no key registered": nouserok must not
+	 * open a two-factor stack on the password alone. */
+	if (r == SECKEY_ERR_NOFOLDER) {
+		o = OUTCOME_KEYLIST_UNAVAIL;
+		goto out;
+	}
 	if (r == SECKEY_ERR_NOENT || (r == SECKEY_OK && s->keys->count == 0)) {
 		seckey_diag_set(&s->detail.diag, path, 0, "no key list, or "
 		    "an empty one");
@@ -131,8 +181,9 @@ load_keys(struct signin *s)
 	if (r != SECKEY_OK)
 		goto out;
 	if (s->debug)
-		module_log(s->pamh, LOG_DEBUG, "user %s: %zu keys in %s",
-		    s->user.name, s->keys->count, path);
+		module_log(s->pamh, LOG_DEBUG, "user %s: %zu key%s in %s",
+		    s->user.name, s->keys->count, s->keys->count == 1 ? "" :
+		    "s", path);
 	filter_allowed(s);
 	o = OUTCOME_SUCCESS;
 out:
@@ -142,11 +193,22 @@ out:
 	return o;
 }
 
+/* No registered key is plugged in yet: ask for one, even under sudo. */
+static void
+cue_insert(void *ctx)
+{
+	struct signin *s = ctx;
+
+	conv_cue(s->pamh, s->policy->insert_prompt);
+}
+
 static enum outcome
 find_key(struct signin *s)
 {
 	int r;
 
+	s->opts.waiting = cue_insert;
+	s->opts.waiting_ctx = s;
 	s->opts.rp_id = s->policy->rp_id;
 	s->opts.require_up = s->policy->user_presence;
 	s->opts.require_uv = s->policy->user_verification == SECKEY_UV_PIN;
@@ -184,7 +246,7 @@ verify_user(struct signin *s)
 			return OUTCOME_NO_PIN;
 	}
 	if (s->opts.require_up)
-		conv_info(s->pamh, s->detail.silent, s->policy->touch_prompt);
+		conv_cue(s->pamh, s->policy->touch_prompt);
 	r = seckey_authenticate(s->dev, s->key, s->opts.require_uv ? &s->pin :
 	    NULL, &s->opts, &s->detail.diag);
 	seckey_pin_wipe(&s->pin);
@@ -212,10 +274,13 @@ signin_run(pam_handle_t *pamh, int flags, const struct module_args *args)
 	seckey_diag_clear(&s.detail.diag);
 	if ((o = load_policy(&s)) == OUTCOME_SUCCESS &&
 	    (o = check_service(&s)) == OUTCOME_SUCCESS &&
+	    (o = check_remote(&s)) == OUTCOME_SUCCESS &&
 	    (o = find_user(&s)) == OUTCOME_SUCCESS &&
 	    (o = load_keys(&s)) == OUTCOME_SUCCESS &&
 	    (o = find_key(&s)) == OUTCOME_SUCCESS)
 		o = verify_user(&s);
+	if (o == OUTCOME_DISABLED)
+		note_known_user(&s);
 	r = outcome_report(pamh, o, &s.detail);
 	seckey_pin_wipe(&s.pin);
 	seckey_device_free(&s.dev);
