@@ -6,9 +6,11 @@
  * drives libpam (under pam_wrapper in the tests) and reports exactly what
  * an application would see:
  *
- *   pamdriver SERVICE USER OPERATION...
+ *   pamdriver [-r RHOST] [-s] SERVICE USER OPERATION...
  *       OPERATION: authenticate, setcred, chauthtok, acct_mgmt,
  *       open_session, close_session
+ *       -r RHOST  sets PAM_RHOST, as sshd sets it to the client's host
+ *       -s        calls every operation with PAM_SILENT, as sudo does
  *
  * Each conversation message is printed on stdout as "echo-off: TEXT",
  * "echo-on: TEXT", "info: TEXT" or "error: TEXT".  An answer to a prompt is
@@ -32,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <security/pam_appl.h>
 
@@ -185,20 +188,20 @@ failalloc_hook(const char *name)
 }
 
 static int
-run_operation(pam_handle_t *pamh, const char *op)
+run_operation(pam_handle_t *pamh, const char *op, int flags)
 {
 	if (strcmp(op, "authenticate") == 0)
-		return pam_authenticate(pamh, 0);
+		return pam_authenticate(pamh, flags);
 	if (strcmp(op, "setcred") == 0)
-		return pam_setcred(pamh, PAM_ESTABLISH_CRED);
+		return pam_setcred(pamh, flags | PAM_ESTABLISH_CRED);
 	if (strcmp(op, "chauthtok") == 0)
-		return pam_chauthtok(pamh, 0);
+		return pam_chauthtok(pamh, flags);
 	if (strcmp(op, "acct_mgmt") == 0)
-		return pam_acct_mgmt(pamh, 0);
+		return pam_acct_mgmt(pamh, flags);
 	if (strcmp(op, "open_session") == 0)
-		return pam_open_session(pamh, 0);
+		return pam_open_session(pamh, flags);
 	if (strcmp(op, "close_session") == 0)
-		return pam_close_session(pamh, 0);
+		return pam_close_session(pamh, flags);
 	fprintf(stderr, "pamdriver: unknown operation %s\n", op);
 	exit(2);
 }
@@ -208,11 +211,23 @@ main(int argc, char **argv)
 {
 	struct pam_conv conv = { converse, NULL };
 	pam_handle_t *pamh = NULL;
+	const char *rhost = NULL;
 	char *user = NULL;
-	int i, r;
+	int c, flags = 0, i, r;
 
+	while ((c = getopt(argc, argv, "+r:s")) != -1) {
+		if (c == 'r')
+			rhost = optarg;
+		else if (c == 's')
+			flags |= PAM_SILENT;
+		else
+			return 2;
+	}
+	argc -= optind - 1;
+	argv += optind - 1;
 	if (argc < 4) {
-		fprintf(stderr, "usage: pamdriver SERVICE USER OPERATION...\n");
+		fprintf(stderr, "usage: pamdriver [-r RHOST] [-s] SERVICE USER "
+		    "OPERATION...\n");
 		return 2;
 	}
 	/* An empty USER starts PAM without a user name. */
@@ -226,9 +241,15 @@ main(int argc, char **argv)
 		printf("pam_start: %s\n", code_name(r));
 		return r;
 	}
+	if (rhost != NULL && (r = pam_set_item(pamh, PAM_RHOST,
+	    rhost)) != PAM_SUCCESS) {
+		printf("pam_set_item: %s\n", code_name(r));
+		pam_end(pamh, r);
+		return r;
+	}
 	for (i = 3; i < argc; i++) {
 		failalloc_hook("failalloc_start");
-		r = run_operation(pamh, argv[i]);
+		r = run_operation(pamh, argv[i], flags);
 		failalloc_hook("failalloc_stop");
 		printf("%s: %s\n", argv[i], code_name(r));
 		fflush(stdout);
