@@ -44,10 +44,10 @@ find_key(struct helper_ctx *ctx, const struct seckey_keylist *list,
 		    "reset and no longer signs in; remove it with \"seckey "
 		    "delete\"", list->keys[0]->name);
 	if (r == SECKEY_ERR_NO_CREDENTIAL)
-		return helper_refuse("no security key plugged in holds a "
-		    "registered credential of %s: a registered key that is "
-		    "plugged in was reset and no longer signs in; remove it "
-		    "with \"seckey delete\"", ctx->user.name);
+		return helper_refuse("none of the security keys plugged in "
+		    "holds a registered credential of %s; a registered key "
+		    "that was reset no longer signs in: remove it with "
+		    "\"seckey delete\"", ctx->user.name);
 	if (r == SECKEY_ERR_NO_DEVICE && list->count == 1)
 		return helper_refuse("\"%s\" was not found among the security "
 		    "keys plugged in", list->keys[0]->name);

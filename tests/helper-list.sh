@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/virtkey.sh"
 . "$top_srcdir/tests/lib/helper.sh"
-plan 42
+plan 43
 
 state="$TEST_TMP/state"
 keys=$(keys_of "$SK_USER")
@@ -93,10 +93,10 @@ is "$rc" 2 "delete needs a name"
 cmp -s "$keys" "$TEST_TMP/keys.before"
 ok $? "the list is unchanged"
 
-run sk delete "Blue key" </dev/null
+vk --state "$state" -- 'sk delete "Blue key" </dev/null'
 is "$rc" 0 "delete without a terminal does not ask"
 is "$err" 'seckey: deleted "Blue key"; the security key itself still holds the credential: register it again with "seckey register", or erase it with "seckey reset"' \
-	"and says the key still holds the credential, and what to do about it"
+	"the key plugged in holds the credential: it says so, and what to do about it"
 is "$(key_names "$keys")" "Grüne Taste" "the entry is gone from the list"
 is "$(stat -c %a "$keys")" 600 "which keeps mode 0600"
 
@@ -105,6 +105,7 @@ is "$rc" 0 "the deleted key can be registered again"
 
 run sk delete --yes "Grüne Taste"
 is "$rc" 0 "delete --yes succeeds"
+is "$err" 'seckey: deleted "Grüne Taste"' "no key plugged in: no claim about what a key holds"
 run sk delete --yes "Blue again"
 is "$(key_names "$keys")" "" "the list is empty after deleting every key"
 run sk list

@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/virtkey.sh"
 . "$top_srcdir/tests/lib/helper.sh"
-plan 23
+plan 25
 
 state="$TEST_TMP/state"
 keys=$(keys_of "$SK_USER")
@@ -51,7 +51,11 @@ ok $? "the key list is left as it was"
 
 vk --state "$state" -- 'set_pin 1234; printf "1234\n" | sk test'
 is "$rc" 1 "the registered credential no longer works on the reset key"
-like "$err" '"Blue key" was not found among the security keys plugged in' "seckey test does not find it"
+like "$err" 'seckey: no security key plugged in holds the credential of "Blue key": if that key is plugged in, it was reset and no longer signs in; remove it with "seckey delete"$' \
+	"seckey test says the key no longer holds the credential, not that it is not plugged in"
+unlike "$err" 'not found among the security keys plugged in' "and does not claim the key is missing"
+vk --state "$state" -- 'sk delete "Blue key" </dev/null'
+is "$err" 'seckey: deleted "Blue key"' "seckey delete of the reset key does not suggest a reset"
 vk --state "$state" -- 'printf "1234\n" | sk register --name "Blue again"'
 is "$rc" 0 "the reset key registers again"
 

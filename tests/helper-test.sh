@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/virtkey.sh"
 . "$top_srcdir/tests/lib/helper.sh"
-plan 29
+plan 30
 
 state="$TEST_TMP/state"
 logs="$TEST_TMP/logs"
@@ -61,11 +61,15 @@ is "$err" "seckey: $SK_USER has no key named \"Green key\" (see \"seckey list\")
 run sk test a b
 is "$rc" 2 "test takes at most one name"
 
-if sk_need_root 7 "a policy of the test's own"; then
+if sk_need_root 8 "a policy of the test's own"; then
 	sk_policy 'timeout = 1'
 	vk --keys 1 -- 'set_pin 1234; printf "1234\n" | sk test'
 	is "$rc" 1 "with no registered key plugged in the test fails"
-	is "$err" "seckey: none of the registered security keys of $SK_USER was found" "saying so"
+	is "$err" "Insert (or tap) your security key.
+seckey: none of the security keys plugged in holds a registered credential of $SK_USER; a registered key that was reset no longer signs in: remove it with \"seckey delete\"" \
+		"the insert cue, then that no key plugged in holds a registered credential"
+	vk --keys 1 -- 'printf "1234\n" | sk test "Blue key"'
+	is "$(grep -c 'Insert (or tap) your security key\.' <<<"$err")" 1 "seckey test NAME: the insert cue once"
 
 	sk_policy 'timeout = 2'
 	vk --state "$state" --keys 3 --touch never -- 'printf "1234\n" | sk test "Blue key"'

@@ -87,7 +87,7 @@ like "$out" 'authenticate: PAM_IGNORE$' "an empty key list counts as no keys too
 policy "" && sed -i 's/^enabled = true/enabled = false/' "$POLICY"
 vk --state "$state" -- "set -- 1234; $signin"
 like "$out" 'authenticate: PAM_IGNORE$' "disabled: PAM_IGNORE"
-like "$out" 'info: Security key sign-in is not enabled here; use another method\.' "the user is told to use another method"
+is "$(grep -v '^info: auth=no_module_data$' <<<"$out")" "authenticate: PAM_IGNORE" "the user is told nothing"
 like "$err" "security key sign-in is disabled: $POLICY: enabled is false" "syslog says why"
 unlike "$out" 'echo-off' "no PIN is asked"
 rm -f "$POLICY"
