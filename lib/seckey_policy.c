@@ -7,6 +7,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "seckey_conf.h"
 #include "seckey_policy.h"
 #include "seckey_text.h"
+#include "seckey_walk.h"
 
 #define DEFAULT_KEYS_FILE	"%h/.config/seckey/keys.conf"
 #define DEFAULT_PIN_PROMPT	"Security key PIN: "
@@ -498,8 +500,18 @@ seckey_policy_load(const char *path, bool explicit, const char *hostname,
 	self.gid = getegid();
 	r = seckey_file_read(path, self.uid == 0 ? NULL : &self, &text, &len,
 	    diag);
-	/* No /etc/security at all is no policy file either. */
-	if ((r == SECKEY_ERR_NOENT || r == SECKEY_ERR_NOFOLDER) && !explicit)
+	/*
+	 * A missing folder above the policy is simply no policy file: the
+	 * difference matters for a user's key list, not here.
+	 */
+	if (r == SECKEY_ERR_NOFOLDER) {
+		char folder[SECKEY_DIAG_FILE_MAX];
+
+		snprintf(folder, sizeof(folder), "%s", diag != NULL ?
+		    diag->file : path);
+		r = seckey_fs_error(ENOENT, folder, diag);
+	}
+	if (r == SECKEY_ERR_NOENT && !explicit)
 		r = seckey_policy_parse("", 0, path, hostname, policyp, diag);
 	else if (r == SECKEY_OK)
 		r = seckey_policy_parse(text, len, path, hostname, policyp,

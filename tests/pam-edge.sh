@@ -137,7 +137,7 @@ while IFS='|' read -r arg why; do
 done <<EOF
 conf=etc/pam_seckey.conf|conf= needs an absolute path
 conf=|conf= needs an absolute path
-conf=/nonexistent/pam_seckey.conf|/nonexistent: the folder does not exist
+conf=/nonexistent/pam_seckey.conf|/nonexistent: no such file
 conf=$TEST_TMP/etc|$TEST_TMP/etc: not a regular file
 conf=/dev/null|/dev/null: not a regular file
 conf=/|not an absolute, normalized path
