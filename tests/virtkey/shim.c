@@ -45,6 +45,8 @@
 #define VIRTKEY_MAX_KEYS	16
 #define VIRTKEY_PREFIX		"virtkey:"
 #define NFC_PREFIX		"nfc:"
+/* Where the keys are when VIRTKEY_DIR is unset (tests/realclient.sh). */
+#define VIRTKEY_FIXED_DIR	"/run/seckey-virtkey"
 
 struct virtkey_handle {
 	int fd;
@@ -199,8 +201,29 @@ add_key(fido_dev_info_t *devlist, size_t slot, const char *dir,
 }
 
 /*
- * Lists the sockets in $VIRTKEY_DIR in key order.  Without VIRTKEY_DIR the
- * real manifest is used, so the shim is harmless when preloaded by mistake.
+ * The folder of the key sockets: $VIRTKEY_DIR, or else VIRTKEY_FIXED_DIR
+ * when it exists.  Programs that clear the environment (sudo, login,
+ * sshd's PAM child) and setuid programs, which get the shim from an
+ * /etc/ld.so.preload inside the real-client suite's private mount
+ * namespace, find the keys there.  NULL: neither, so no virtual key.
+ */
+static const char *
+virtkey_dir(void)
+{
+	const char *dir = getenv("VIRTKEY_DIR");
+	DIR *dirp;
+
+	if (dir != NULL)
+		return dir;
+	if ((dirp = opendir(VIRTKEY_FIXED_DIR)) == NULL)
+		return NULL;
+	closedir(dirp);
+	return VIRTKEY_FIXED_DIR;
+}
+
+/*
+ * Lists the sockets of the key folder in key order.  Without one the real
+ * manifest is used, so the shim is harmless when preloaded by mistake.
  */
 int
 fido_dev_info_manifest(fido_dev_info_t *devlist, size_t ilen, size_t *olen)
@@ -208,7 +231,7 @@ fido_dev_info_manifest(fido_dev_info_t *devlist, size_t ilen, size_t *olen)
 	int (*real)(fido_dev_info_t *, size_t, size_t *);
 	char names[VIRTKEY_MAX_KEYS][64];
 	int nfc[VIRTKEY_MAX_KEYS];
-	const char *dir = getenv("VIRTKEY_DIR");
+	const char *dir = virtkey_dir();
 	struct dirent *entry;
 	DIR *dirp;
 	size_t slot = 0;
