@@ -56,15 +56,18 @@ conv_cue(pam_handle_t *pamh, const char *text)
 		(void)pam_info(pamh, "%s", text);
 }
 
+/*
+ * Shown even under PAM_SILENT: after the PIN prompt or a cue, a user who
+ * is not told why the key failed (a wrong PIN, a locked key, no touch)
+ * cannot tell it from a wrong password.
+ */
 void
-conv_error(pam_handle_t *pamh, bool silent, const char *fmt, ...)
+conv_error(pam_handle_t *pamh, const char *fmt, ...)
 {
 	char text[256];
 	va_list ap;
 	int n;
 
-	if (silent)
-		return;
 	va_start(ap, fmt);
 	n = vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);

@@ -82,14 +82,15 @@ enum outcome outcome_of_device_error(int err);
 int conv_read_pin(pam_handle_t *pamh, const char *prompt,
     struct seckey_pin *pin);
 /*
- * Under PAM_SILENT (silent) only the interaction is shown: the PIN
- * prompt and the cues of conv_cue(); information and errors are not.
+ * PAM_SILENT (silent) holds back information only.  The interaction is
+ * always shown: the PIN prompt, the cues of conv_cue() and the errors of
+ * conv_error(), which tell the user why the key did not sign them in.
  */
 void conv_info(pam_handle_t *pamh, bool silent, const char *text);
 /* A cue the user must act on (insert, touch): shown even when silent. */
 void conv_cue(pam_handle_t *pamh, const char *text);
-void conv_error(pam_handle_t *pamh, bool silent, const char *fmt, ...)
-    __attribute__((__format__(__printf__, 3, 4)));
+void conv_error(pam_handle_t *pamh, const char *fmt, ...)
+    __attribute__((__format__(__printf__, 2, 3)));
 
 int signin_run(pam_handle_t *pamh, int flags, const struct module_args *args);
 

@@ -174,15 +174,15 @@ tell_user(pam_handle_t *pamh, const struct outcome_row *row,
 {
 	if (row->outcome == OUTCOME_PIN_INVALID) {
 		if (d->retries >= 0)
-			conv_error(pamh, d->silent, "Wrong PIN, %d attempts "
+			conv_error(pamh, "Wrong PIN, %d attempts "
 			    "left.", d->retries);
 		else
-			conv_error(pamh, d->silent, "Wrong PIN.");
+			conv_error(pamh, "Wrong PIN.");
 	} else if (row->outcome == OUTCOME_NOT_ENROLLED && d->nouserok) {
 		conv_info(pamh, d->silent, "No security key is registered "
 		    "for this account.");
 	} else if (row->user_error && row->user_text != NULL) {
-		conv_error(pamh, d->silent, "%s", row->user_text);
+		conv_error(pamh, "%s", row->user_text);
 	} else {
 		conv_info(pamh, d->silent, row->user_text);
 	}

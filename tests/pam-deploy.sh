@@ -155,14 +155,14 @@ pt --state "$state"
 unlike "$out" 'Insert' "pamtester, the key plugged in: no insert cue"
 like "$out$err" 'successfully authenticated' "and the sign-in succeeds"
 
-# --- PAM_SILENT (sudo): the interaction is shown, information is not ------
+# --- PAM_SILENT (sudo): the interaction and its errors are shown, information is not
 policy "timeout = 2"
 vk --state "$state" -- "printf '1234\n' | \"\$PAMRUN\" -s login alice authenticate"
 like "$out" $'echo-off: Security key PIN: \ninfo: Touch your security key now\\.\nauthenticate: PAM_SUCCESS$' \
 	"PAM_SILENT: the PIN prompt and the touch cue are shown"
 vk -- "printf '1234\n' | \"\$PAMRUN\" -s login alice authenticate"
 like "$out" $'^info: Insert \\(or tap\\) your security key\\.\n' "PAM_SILENT: the insert cue is shown"
-unlike "$out" 'No registered security key was found' "but the error that follows is not"
+like "$out" 'error: No registered security key was found\.' "PAM_SILENT: so is the error that follows (why the key did not sign in)"
 policy "nouserok = true"
 vk --state "$state" -- "printf '1234\n' | \"\$PAMRUN\" -s login bob authenticate"
 unlike "$out" 'No security key is registered' "PAM_SILENT: information (no key registered) is not shown"

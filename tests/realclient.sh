@@ -197,9 +197,8 @@ for prog in su sudo login; do
 	plug_key
 	run_wrong_then_pw "$prog" "pl-$prog-wrong"
 	signed_in "$(target "$prog")" "passwordless, $prog, wrong PIN: the password signs in"
-	# sudo sets PAM_SILENT: the wrong-PIN message may be held back there.
-	[ "$prog" = sudo ] ||
-		in_order "$WRONG" "Password: " "passwordless, $prog: '$WRONG', then the password prompt"
+	# Even sudo, which sets PAM_SILENT, shows why the key failed.
+	in_order "$WRONG" "assword" "passwordless, $prog: '$WRONG', then the password prompt"
 	retries_are 7 "passwordless, $prog, wrong PIN: one retry spent"
 
 	unplug_key
