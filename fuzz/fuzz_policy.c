@@ -45,8 +45,13 @@ check_text_clean(const char *s, size_t max)
 static void
 check_diag(const struct seckey_diag *diag)
 {
+	char safe[sizeof(diag->msg)];
+
 	check_text_clean(diag->file, sizeof(diag->file));
 	check_text_clean(diag->msg, sizeof(diag->msg));
+	/* No C1 or format character either: escaping changes nothing. */
+	FUZZ_CHECK(strcmp(seckey_text_safe(diag->msg, safe, sizeof(safe),
+	    SECKEY_TEXT_LOG), diag->msg) == 0);
 	FUZZ_CHECK(diag->msg[0] != '\0');
 	FUZZ_CHECK(diag->line >= 0);
 }

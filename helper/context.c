@@ -9,24 +9,25 @@
 #include <stdlib.h>
 
 #include "helper.h"
+#include "seckey_text.h"
 
 /*
- * One line on stderr.  Control characters become '?': a message may
+ * One line on stderr, escaped by seckey_text_safe(): a message may
  * quote a file the user controls, and must neither break the line nor
- * send escape sequences to the terminal.
+ * send escape sequences or bidi overrides to the terminal.
  */
+static void vmsg(const char *, va_list)
+    __attribute__((__format__(__printf__, 1, 0)));
+
 static void
 vmsg(const char *fmt, va_list ap)
 {
-	char line[1024];
-	size_t i;
+	char line[1024], safe[1536];
 
 	if (vsnprintf(line, sizeof(line), fmt, ap) < 0)
 		line[0] = '\0';
-	for (i = 0; line[i] != '\0'; i++)
-		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
-			line[i] = '?';
-	fprintf(stderr, "seckey: %s\n", line);
+	seckey_text_safe(line, safe, sizeof(safe), SECKEY_TEXT_LOG);
+	fprintf(stderr, "seckey: %s\n", safe);
 	fflush(stderr);
 }
 

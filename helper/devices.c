@@ -12,20 +12,32 @@
 #include "seckey_model.h"
 #include "seckey_text.h"
 
+/* Room for a device's name or path once escaped. */
+#define SHOWN_MAX	SECKEY_TEXT_SAFE_SIZE(256)
+
+/*
+ * A device names itself, and any USB device can say anything: its
+ * name is escaped like every untrusted text (buf: SHOWN_MAX bytes).
+ */
 static const char *
-model_of(const struct seckey_devinfo *item)
+model_of(const struct seckey_devinfo *item, char *buf)
 {
 	const char *name = NULL;
 
 	if (item->facts.has_aaguid)
 		name = seckey_model_name(&item->facts.aaguid);
-	/* A device names itself: show it only if it is plain text. */
 	if (name == NULL && item->product != NULL &&
-	    item->product[0] != '\0' &&
-	    seckey_text_printable(item->product, NULL))
+	    item->product[0] != '\0')
 		name = item->product;
 
-	return name != NULL ? name : "unknown";
+	return seckey_text_safe(name != NULL ? name : "unknown", buf,
+	    SHOWN_MAX, SECKEY_TEXT_LOG);
+}
+
+static const char *
+path_of(const struct seckey_devinfo *item, char *buf)
+{
+	return seckey_text_safe(item->path, buf, SHOWN_MAX, SECKEY_TEXT_LOG);
 }
 
 static void
@@ -39,7 +51,7 @@ row(const char *path, size_t path_w, const char *transport,
 static void
 print_item(const struct seckey_devinfo *item, size_t path_w, size_t model_w)
 {
-	char retries[16];
+	char retries[16], model[SHOWN_MAX], path[SHOWN_MAX];
 	const char *pin = "-";
 
 	snprintf(retries, sizeof(retries), "-");
@@ -51,22 +63,24 @@ print_item(const struct seckey_devinfo *item, size_t path_w, size_t model_w)
 		pin = "no";
 	if (item->pin_retries >= 0)
 		snprintf(retries, sizeof(retries), "%d", item->pin_retries);
-	row(item->path, path_w, seckey_transport_name(item->transport),
+	row(path_of(item, path), path_w,
+	    seckey_transport_name(item->transport),
 	    item->open_error != 0 ? "(does not answer)" : item->fido2 ?
-	    model_of(item) : "(U2F only)", model_w, pin, retries);
+	    model_of(item, model) : "(U2F only)", model_w, pin, retries);
 }
 
 static int
 print_devices(const struct seckey_devinfo_list *list)
 {
 	size_t path_w = strlen("PATH"), model_w = strlen("(does not answer)");
+	char buf[SHOWN_MAX];
 	size_t i;
 
 	for (i = 0; i < list->count; i++) {
-		if (strlen(list->items[i].path) > path_w)
-			path_w = strlen(list->items[i].path);
-		if (strlen(model_of(&list->items[i])) > model_w)
-			model_w = strlen(model_of(&list->items[i]));
+		if (strlen(path_of(&list->items[i], buf)) > path_w)
+			path_w = strlen(buf);
+		if (strlen(model_of(&list->items[i], buf)) > model_w)
+			model_w = strlen(buf);
 	}
 	row("PATH", path_w, "TRANSPORT", "MODEL", model_w, "PIN", "RETRIES");
 	for (i = 0; i < list->count; i++)

@@ -18,20 +18,24 @@
 
 #define JSON_VERSION	1
 
-/* A JSON string; names are printable UTF-8, escaped all the same. */
+/*
+ * A JSON string.  Names are checked when the list is read, but a user
+ * name or path may hold anything: every string goes through the one
+ * escaping function, in its JSON form, so the output stays valid JSON
+ * and shows no control or bidi character raw.
+ */
 static void
 json_string(const char *s)
 {
-	putchar('"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			printf("\\u%04x", (unsigned char)*s);
-		else
-			putchar(*s);
+	char *safe;
+	size_t size = SECKEY_TEXT_SAFE_SIZE(strlen(s));
+
+	if ((safe = malloc(size)) == NULL) {
+		fputs("null", stdout);
+		return;
 	}
-	putchar('"');
+	printf("\"%s\"", seckey_text_safe(s, safe, size, SECKEY_TEXT_JSON));
+	free(safe);
 }
 
 static void
@@ -94,23 +98,34 @@ print_json(const struct helper_ctx *ctx, const struct seckey_keylist *list)
 	return status;
 }
 
+/* What a cell shows: s escaped for the terminal (buf: CELL_MAX bytes). */
+#define CELL_MAX	SECKEY_TEXT_SAFE_SIZE(SECKEY_NAME_MAX * 4)
+
+static const char *
+shown(const char *s, char *buf)
+{
+	return seckey_text_safe(s, buf, CELL_MAX, SECKEY_TEXT_LOG);
+}
+
 /* Characters, not bytes, so that UTF-8 names line up. */
 static size_t
 width(const char *s)
 {
+	char buf[CELL_MAX];
 	size_t count = 0;
 
-	if (!seckey_text_printable(s, &count))
-		return strlen(s);
+	if (!seckey_text_printable(shown(s, buf), &count))
+		return strlen(buf);
 	return count;
 }
 
 static void
 cell(const char *s, size_t w)
 {
+	char buf[CELL_MAX];
 	size_t have = width(s);
 
-	fputs(s, stdout);
+	fputs(shown(s, buf), stdout);
 	printf("%*s", (int)(w > have ? w - have : 0) + 2, "");
 }
 

@@ -118,15 +118,16 @@ helper_help(const struct helper_ctx *ctx, int getopt_result)
 int
 helper_usage_error(const struct helper_ctx *ctx, const char *fmt, ...)
 {
+	char line[1024];
 	va_list ap;
 
-	fputs("seckey: ", stderr);
+	/* The message may quote an argument: escaped like every other. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vsnprintf(line, sizeof(line), fmt, ap) < 0)
+		line[0] = '\0';
 	va_end(ap);
-	fprintf(stderr, " (see \"seckey %s%s--help\")\n",
+	helper_msg("%s (see \"seckey %s%s--help\")", line,
 	    ctx->cmd != NULL ? ctx->cmd : "", ctx->cmd != NULL ? " " : "");
-	fflush(stderr);
 
 	return EXIT_USAGE;
 }

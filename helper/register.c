@@ -198,6 +198,7 @@ parse(struct helper_ctx *ctx, int argc, char **argv, const char **namep,
 		HELPER_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
+	char fault[SECKEY_DIAG_MSG_MAX];
 	int c;
 
 	while ((c = helper_getopt(ctx, argc, argv, longopts)) != -1) {
@@ -211,10 +212,9 @@ parse(struct helper_ctx *ctx, int argc, char **argv, const char **namep,
 	if (optind != argc)
 		return helper_usage_error(ctx, "unexpected argument \"%s\"",
 		    argv[optind]);
-	if (*namep != NULL && !seckey_key_name_valid(*namep))
-		return helper_usage_error(ctx, "a key name is 1 to %d "
-		    "printable characters, without '\"' or '\\' and without "
-		    "spaces at either end", SECKEY_NAME_MAX);
+	if (*namep != NULL &&
+	    seckey_key_name_check(*namep, fault, sizeof(fault)) != SECKEY_OK)
+		return helper_usage_error(ctx, "%s", fault);
 
 	return EXIT_DONE;
 }

@@ -44,6 +44,7 @@ cmd_rename(struct helper_ctx *ctx, int argc, char **argv)
 		HELPER_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
+	char fault[SECKEY_DIAG_MSG_MAX];
 	struct names names;
 	int c, status;
 
@@ -55,10 +56,9 @@ cmd_rename(struct helper_ctx *ctx, int argc, char **argv)
 		    "one");
 	names.old_name = argv[optind];
 	names.new_name = argv[optind + 1];
-	if (!seckey_key_name_valid(names.new_name))
-		return helper_usage_error(ctx, "a key name is 1 to %d "
-		    "printable characters, without '\"' or '\\' and without "
-		    "spaces at either end", SECKEY_NAME_MAX);
+	if (seckey_key_name_check(names.new_name, fault,
+	    sizeof(fault)) != SECKEY_OK)
+		return helper_usage_error(ctx, "%s", fault);
 	if ((status = helper_load(ctx, true)) != EXIT_DONE ||
 	    (status = helper_list_update(ctx, 0, rename_entry,
 	    &names)) != EXIT_DONE)

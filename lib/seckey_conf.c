@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "seckey_conf.h"
+#include "seckey_text.h"
 
 int
 seckey_conf_ctx_parse(cfg_t *cfg, cfg_opt_t *opt, const char *value,
@@ -37,15 +38,6 @@ seckey_conf_of(cfg_t *cfg)
 	return NULL;
 }
 
-/* Control characters from a file must not reach a log line. */
-static void
-sanitize(char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
-			*s = '?';
-}
-
 static void errfunc(cfg_t *, const char *, va_list)
     __attribute__((__format__(__printf__, 2, 0)));
 
@@ -53,7 +45,7 @@ static void
 errfunc(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	struct seckey_conf *conf;
-	char msg[SECKEY_DIAG_MSG_MAX];
+	char msg[SECKEY_DIAG_MSG_MAX], safe[SECKEY_DIAG_MSG_MAX];
 
 	if ((conf = seckey_conf_of(cfg)) == NULL)
 		return;
@@ -62,9 +54,10 @@ errfunc(cfg_t *cfg, const char *fmt, va_list ap)
 	/* The first complaint is the cause; later ones are echoes. */
 	if (conf->have_msg)
 		return;
+	/* libconfuse quotes the file: control and bidi characters too. */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	sanitize(msg);
-	seckey_diag_set(conf->diag, conf->file, cfg->line, "%s", msg);
+	seckey_text_safe(msg, safe, sizeof(safe), SECKEY_TEXT_LOG);
+	seckey_diag_set(conf->diag, conf->file, cfg->line, "%s", safe);
 	conf->have_msg = true;
 }
 
@@ -207,6 +200,98 @@ check_append(const char *text, size_t len, struct seckey_conf *conf)
 	return SECKEY_OK;
 }
 
+/* The top-level list option named text[0 .. n), or NULL. */
+static cfg_opt_t *
+list_option(cfg_t *cfg, const char *name, size_t n)
+{
+	cfg_opt_t *opt;
+	unsigned int k;
+
+	for (k = 0; (opt = cfg_getnopt(cfg, k)) != NULL; k++)
+		if ((opt->flags & CFGF_LIST) != 0 &&
+		    strlen(cfg_opt_name(opt)) == n &&
+		    strncmp(cfg_opt_name(opt), name, n) == 0)
+			return opt;
+
+	return NULL;
+}
+
+/* The end of the word or quoted string at i; its name in *name, *n. */
+static size_t
+scan_word(const char *text, size_t len, size_t i, size_t *name, size_t *n)
+{
+	size_t start = i;
+
+	if (text[i] == '"' || text[i] == '\'') {
+		i = skip_string(text, len, i);
+		*name = start + 1;
+		*n = i - start >= 2 ? i - start - 2 : 0;
+		return i;
+	}
+	/* lexer.l's unquoted string. */
+	while (i < len && strchr(" #\"'\t\n={}()+,", text[i]) == NULL)
+		i++;
+	*name = start;
+	*n = i - start;
+
+	return i;
+}
+
+/* Is the next character after blanks from i on an '='? */
+static bool
+assigned(const char *text, size_t len, size_t i)
+{
+	while (i < len && (text[i] == ' ' || text[i] == '\t' ||
+	    text[i] == '\n'))
+		i++;
+
+	return i < len && text[i] == '=';
+}
+
+/*
+ * A list option may be set once, like any other.  libconfuse lets a
+ * second "=" replace the first list, and calls no validation callback
+ * at all for an empty one ("reset_services = {}"), so no callback can
+ * count the assignments; this pass over the text (comments blanked)
+ * finds them, at the top level, where the lexer would: a word or a
+ * quoted string followed by '='.
+ */
+static int
+check_lists_once(cfg_t *cfg, const char *text, size_t len,
+    struct seckey_conf *conf)
+{
+	const cfg_opt_t *seen[SECKEY_CONF_SEEN_MAX];
+	cfg_opt_t *opt;
+	size_t i = 0, k, nseen = 0, name, n, start;
+	long depth = 0;
+
+	while (i < len) {
+		if (strchr(" \t\n=()+,{}", text[i]) != NULL) {
+			depth += text[i] == '{' ? 1 : text[i] == '}' ? -1 : 0;
+			i++;
+			continue;
+		}
+		start = i;
+		i = scan_word(text, len, i, &name, &n);
+		if (i == start)
+			i++;
+		if (depth != 0 || !assigned(text, len, i) ||
+		    (opt = list_option(cfg, text + name, n)) == NULL)
+			continue;
+		for (k = 0; k < nseen; k++)
+			if (seen[k] == opt) {
+				seckey_diag_set(conf->diag, conf->file,
+				    line_of(text, start), "option '%s' is set "
+				    "twice", cfg_opt_name(opt));
+				return SECKEY_ERR_SYNTAX;
+			}
+		if (nseen < SECKEY_CONF_SEEN_MAX)
+			seen[nseen++] = opt;
+	}
+
+	return SECKEY_OK;
+}
+
 /* Blank a comment from i on, keeping newlines; the index after it. */
 static size_t
 blank(char *text, size_t len, size_t i, bool block)
@@ -282,7 +367,8 @@ seckey_conf_parse(cfg_t *cfg, struct seckey_conf *conf, const char *text,
 	if ((r = check_bytes(copy, len, conf)) != SECKEY_OK ||
 	    (r = strip_comments(copy, len, conf)) != SECKEY_OK ||
 	    (r = check_env(copy, len, conf)) != SECKEY_OK ||
-	    (r = check_append(copy, len, conf)) != SECKEY_OK)
+	    (r = check_append(copy, len, conf)) != SECKEY_OK ||
+	    (r = check_lists_once(cfg, copy, len, conf)) != SECKEY_OK)
 		goto fail;
 	r = SECKEY_OK;
 	if (cfg_parse_buf(cfg, copy) == CFG_SUCCESS && conf->err == 0)

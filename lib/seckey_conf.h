@@ -12,8 +12,9 @@
  * so the pointer is never written through.
  *
  * libconfuse's scanner itself keeps global state, so two parses must
- * not run at the same time in one process; PAM stacks and the helper
- * parse from one thread.
+ * not run at the same time in one process: every parser holds
+ * seckey_parser_lock() (seckey_lock.h) from seckey_conf_init() to
+ * cfg_free().
  */
 #ifndef SECKEY_CONF_H
 #define SECKEY_CONF_H
@@ -61,8 +62,9 @@ struct seckey_conf *seckey_conf_of(cfg_t *cfg);
  * Parse text (len bytes, NUL-terminated).  Bytes that libconfuse would
  * mishandle are refused first: NUL, control characters other than tab
  * and newline, and "${" outside comments, which libconfuse expands from
- * the environment (an attacker's, under su).  Comments are blanked on a
- * copy, so that libconfuse 3.3 reports the right line numbers.
+ * the environment (an attacker's, under su), and a list option set
+ * twice at the top level.  Comments are blanked on a copy, so that
+ * libconfuse 3.3 reports the right line numbers.
  * Returns 0 or the first error.
  */
 int seckey_conf_parse(cfg_t *cfg, struct seckey_conf *conf, const char *text,

@@ -4,6 +4,7 @@
  */
 #include <config.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,17 +68,38 @@ seckey_transport_name(enum seckey_transport transport)
 	return transport_names[transport];
 }
 
+int
+seckey_key_name_check(const char *name, char *why, size_t size)
+{
+	size_t count, len;
+	unsigned long cp;
+
+	if (seckey_text_printable(name, &count) &&
+	    (cp = seckey_text_find_format(name)) != 0) {
+		if (why != NULL)
+			snprintf(why, size, "a key name may not hold invisible "
+			    "formatting characters (here U+%04lX), which make "
+			    "one name look like another", cp);
+		return SECKEY_ERR_SYNTAX;
+	}
+	len = name != NULL ? strlen(name) : 0;
+	if (!seckey_text_printable(name, &count) || count < 1 ||
+	    count > SECKEY_NAME_MAX || strpbrk(name, "\"\\") != NULL ||
+	    name[0] == ' ' || name[len - 1] == ' ') {
+		if (why != NULL)
+			snprintf(why, size, "a key name is 1 to %d printable "
+			    "characters, without '\"' or '\\' and without "
+			    "spaces at either end", SECKEY_NAME_MAX);
+		return SECKEY_ERR_SYNTAX;
+	}
+
+	return SECKEY_OK;
+}
+
 bool
 seckey_key_name_valid(const char *name)
 {
-	size_t count, len;
-
-	if (!seckey_text_printable(name, &count) || count < 1 ||
-	    count > SECKEY_NAME_MAX || strpbrk(name, "\"\\") != NULL)
-		return false;
-	len = strlen(name);
-
-	return name[0] != ' ' && name[len - 1] != ' ';
+	return seckey_key_name_check(name, NULL, 0) == SECKEY_OK;
 }
 
 static int
@@ -208,6 +230,7 @@ seckey_key_new(const struct seckey_key_info *info, struct seckey_key **keyp,
     struct seckey_diag *diag)
 {
 	struct seckey_key *key = NULL;
+	char name_fault[SECKEY_DIAG_MSG_MAX];
 	const char *why;
 	int r = SECKEY_ERR_SYNTAX;
 
@@ -215,10 +238,9 @@ seckey_key_new(const struct seckey_key_info *info, struct seckey_key **keyp,
 		return SECKEY_ERR_INVAL;
 	*keyp = NULL;
 	/* An invalid name is never echoed: it may hold anything. */
-	if (!seckey_key_name_valid(info->name)) {
-		seckey_diag_set(diag, NULL, 0, "a key name must be 1 to %d "
-		    "printable characters, without '\"' or '\\' and without "
-		    "spaces at either end", SECKEY_NAME_MAX);
+	if (seckey_key_name_check(info->name, name_fault,
+	    sizeof(name_fault)) != SECKEY_OK) {
+		seckey_diag_set(diag, NULL, 0, "%s", name_fault);
 		goto fail;
 	}
 	if ((why = info_fault(info)) != NULL) {

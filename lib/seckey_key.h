@@ -65,10 +65,18 @@ void seckey_key_free(struct seckey_key **keyp);
 
 /*
  * A key name: 1 to 64 printable UTF-8 characters, no control characters,
- * no '"' or '\', no space at either end (names that differ by a
- * trailing space would look the same in every listing).
+ * no invisible format characters (bidi overrides, zero-width spaces:
+ * seckey_text_is_format()), no '"' or '\', no space at either end
+ * (names that differ by a trailing space or by an invisible character
+ * would look the same in every listing).
  */
 bool seckey_key_name_valid(const char *name);
+
+/*
+ * The same rule, with the reason: 0, or SECKEY_ERR_SYNTAX and a sentence
+ * in why (size bytes; why may be NULL) that never quotes the name.
+ */
+int seckey_key_name_check(const char *name, char *why, size_t size);
 
 int seckey_alg_parse(const char *text, enum seckey_alg *alg);
 const char *seckey_alg_name(enum seckey_alg alg);

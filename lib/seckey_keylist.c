@@ -114,7 +114,7 @@ int
 seckey_keylist_rename(struct seckey_keylist *list, const char *old_name,
     const char *new_name, struct seckey_diag *diag)
 {
-	char *copy;
+	char fault[SECKEY_DIAG_MSG_MAX], *copy;
 	long i;
 
 	if (list == NULL || old_name == NULL || new_name == NULL)
@@ -123,10 +123,9 @@ seckey_keylist_rename(struct seckey_keylist *list, const char *old_name,
 		seckey_diag_set(diag, NULL, 0, "no key of that name");
 		return SECKEY_ERR_NOTFOUND;
 	}
-	if (!seckey_key_name_valid(new_name)) {
-		seckey_diag_set(diag, NULL, 0, "a key name must be 1 to %d "
-		    "printable characters, without '\"' or '\\' and without "
-		    "spaces at either end", SECKEY_NAME_MAX);
+	if (seckey_key_name_check(new_name, fault,
+	    sizeof(fault)) != SECKEY_OK) {
+		seckey_diag_set(diag, NULL, 0, "%s", fault);
 		return SECKEY_ERR_SYNTAX;
 	}
 	if (strcmp(old_name, new_name) != 0 &&

@@ -15,6 +15,7 @@
 #include "seckey_base64.h"
 #include "seckey_conf.h"
 #include "seckey_keylist.h"
+#include "seckey_lock.h"
 
 struct parse_state {
 	struct seckey_keylist	*list;
@@ -125,10 +126,10 @@ state_of(cfg_t *cfg)
 static int
 check_title(cfg_t *cfg, const char *title, const struct parse_state *st)
 {
-	if (!seckey_key_name_valid(title))
-		return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX, "a key name "
-		    "must be 1 to %d printable characters, without '\"' or "
-		    "'\\' and without spaces at either end", SECKEY_NAME_MAX);
+	char fault[SECKEY_DIAG_MSG_MAX];
+
+	if (seckey_key_name_check(title, fault, sizeof(fault)) != SECKEY_OK)
+		return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX, "%s", fault);
 	if (seckey_keylist_find(st->list, title) != NULL)
 		return seckey_conf_fail(cfg, SECKEY_ERR_DUP,
 		    "key name \"%s\" is used twice", title);
@@ -272,6 +273,7 @@ seckey_keylist_parse(const char *text, size_t len, const char *file,
 	struct parse_state st;
 	struct seckey_conf conf;
 	cfg_t *cfg = NULL;
+	bool locked = false;
 	size_t i;
 	int r = SECKEY_ERR_NOMEM;
 
@@ -286,8 +288,17 @@ seckey_keylist_parse(const char *text, size_t len, const char *file,
 	memset(&st, 0, sizeof(st));
 	st.max_keys = max_keys;
 
-	if ((st.list = seckey_keylist_new()) == NULL ||
-	    (cfg = seckey_conf_init(opts, &conf, file, &st, diag)) == NULL) {
+	if ((st.list = seckey_keylist_new()) == NULL) {
+		seckey_diag_set(diag, file, 0, "out of memory");
+		goto fail;
+	}
+	if ((r = seckey_parser_lock()) != SECKEY_OK) {
+		seckey_diag_set(diag, file, 0, "cannot take the parser lock");
+		goto fail;
+	}
+	locked = true;
+	r = SECKEY_ERR_NOMEM;
+	if ((cfg = seckey_conf_init(opts, &conf, file, &st, diag)) == NULL) {
 		seckey_diag_set(diag, file, 0, "out of memory");
 		goto fail;
 	}
@@ -300,6 +311,8 @@ seckey_keylist_parse(const char *text, size_t len, const char *file,
 fail:
 	if (cfg != NULL)
 		cfg_free(cfg);
+	if (locked)
+		seckey_parser_unlock();
 	seckey_keylist_free(&st.list);
 
 	return r;

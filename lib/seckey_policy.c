@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "seckey_conf.h"
+#include "seckey_lock.h"
 #include "seckey_policy.h"
 #include "seckey_text.h"
 #include "seckey_walk.h"
@@ -178,7 +179,11 @@ static const struct option_check option_checks[] = {
 	{ "remote",		check_remote },
 };
 
-/* The validation callback of every option. */
+/*
+ * The validation callback of every option.  A list's callback runs once
+ * per value and not at all for "{}", so lists are checked for a second
+ * assignment on the text instead (seckey_conf_parse()).
+ */
 static int
 validate_option(cfg_t *cfg, cfg_opt_t *opt)
 {
@@ -460,6 +465,10 @@ seckey_policy_parse(const char *text, size_t len, const char *file,
 	for (i = 0; opts[i].name != NULL; i++)
 		opts[i].validcb = validate_option;
 
+	if ((r = seckey_parser_lock()) != SECKEY_OK) {
+		seckey_diag_set(diag, file, 0, "cannot take the parser lock");
+		return r;
+	}
 	if ((cfg = seckey_conf_init(opts, &conf, file, NULL, diag)) == NULL) {
 		seckey_diag_set(diag, file, 0, "out of memory");
 		r = SECKEY_ERR_NOMEM;
@@ -471,6 +480,7 @@ seckey_policy_parse(const char *text, size_t len, const char *file,
 fail:
 	if (cfg != NULL)
 		cfg_free(cfg);
+	seckey_parser_unlock();
 
 	return r;
 }

@@ -1,17 +1,22 @@
 /*
  * seckey_priv.c: temporarily take a user's file system identity.
  *
- * setfsuid/setfsgid act on the calling thread only, while glibc applies
- * setgroups to every thread; PAM conversations run on one thread, and
- * the helper has only one, so both are switched together here.
+ * Linux keeps credentials per thread.  setfsuid/setfsgid and getgroups
+ * are plain system calls in glibc and act on the calling thread only,
+ * but glibc's setgroups() (like setuid and friends) signals every other
+ * thread of the process to make the same change, POSIX-style: in a
+ * threaded PAM host another thread would run with the user's groups
+ * for a moment.  So the groups are changed with the raw system call,
+ * which changes the calling thread's only.  Nothing else process-wide
+ * changes here.
  */
 #include <config.h>
 
 #include <errno.h>
-#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "seckey_priv.h"
@@ -27,6 +32,21 @@ static gid_t
 current_fsgid(void)
 {
 	return (gid_t)setfsgid((gid_t)-1);
+}
+
+/*
+ * setgroups(2) of the calling thread only.  Where the kernel has both,
+ * setgroups32 takes 32-bit ids and the old call 16-bit ones (32-bit
+ * x86, ARM); glibc's gid_t is 32 bits, so the 32-bit call is the one.
+ */
+static int
+thread_setgroups(size_t n, const gid_t *groups)
+{
+#ifdef SYS_setgroups32
+	return (int)syscall(SYS_setgroups32, n, groups);
+#else
+	return (int)syscall(SYS_setgroups, n, groups);
+#endif
 }
 
 static int
@@ -74,7 +94,7 @@ seckey_priv_drop(uid_t uid, gid_t gid, struct seckey_priv *saved,
 
 	/* Groups and gid first: changing them needs root's rights. */
 	r = SECKEY_ERR_PERM;
-	if (setgroups(1, &gid) != 0) {
+	if (thread_setgroups(1, &gid) != 0) {
 		seckey_diag_set(diag, NULL, 0, "setgroups: %s",
 		    strerror(errno));
 		goto fail;
@@ -114,7 +134,8 @@ seckey_priv_restore(struct seckey_priv *saved, struct seckey_diag *diag)
 		seckey_diag_set(diag, NULL, 0, "cannot restore uid and gid");
 		goto out;
 	}
-	if (setgroups((size_t)saved->old_ngroups, saved->old_groups) != 0) {
+	if (thread_setgroups((size_t)saved->old_ngroups,
+	    saved->old_groups) != 0) {
 		seckey_diag_set(diag, NULL, 0, "cannot restore groups: %s",
 		    strerror(errno));
 		goto out;

@@ -26,8 +26,8 @@ struct seckey_priv {
 };
 
 /*
- * Switch the file system identity to uid/gid, with gid as the only
- * supplementary group.  A no-op (saved->active false) when the process
+ * Switch the file system identity of the calling thread to uid/gid, with
+ * gid as its only supplementary group; other threads are not touched.  A no-op (saved->active false) when the process
  * is not running as root: then it already acts as itself.  On failure
  * nothing stays changed.  Returns 0, SECKEY_ERR_NOMEM or SECKEY_ERR_PERM.
  */

@@ -18,6 +18,7 @@
 #include <security/pam_ext.h>
 
 #include "module.h"
+#include "seckey_text.h"
 
 struct outcome_row {
 	enum outcome	 outcome;
@@ -117,29 +118,23 @@ outcome_row(enum outcome outcome)
 }
 
 /*
- * A user name from a directory service, or a path built from it, may hold
- * control characters: none reaches syslog, where a newline could forge
- * a line of its own.
+ * A user name from a directory service, a path built from it, a key
+ * name or a parser's message quoting a file may hold control or bidi
+ * characters: none reaches syslog raw, where a newline could forge a
+ * line of its own and an override could make one name read as another.
+ * The whole line is escaped (seckey_text_safe), so no caller can forget.
  */
-static void
-defang(char *text)
-{
-	for (; *text != '\0'; text++)
-		if ((unsigned char)*text < 0x20 || *text == 0x7f)
-			*text = '?';
-}
-
 void
 module_log(pam_handle_t *pamh, int priority, const char *fmt, ...)
 {
-	char line[1024];
+	char line[1024], safe[1536];
 	va_list ap;
 
 	va_start(ap, fmt);
 	(void)vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	defang(line);
-	pam_syslog(pamh, priority, "%s", line);
+	seckey_text_safe(line, safe, sizeof(safe), SECKEY_TEXT_LOG);
+	pam_syslog(pamh, priority, "%s", safe);
 }
 
 /* "user alice: <what> "Blue key" (7 PIN attempts left): <diag>" */

@@ -424,6 +424,46 @@ test_der_trailing(void)
 	free(b64);
 }
 
+/* Names that look like other names: invisible format characters. */
+static void
+test_format_names(void)
+{
+	static const char *const names[] = {
+		"Blue\xe2\x80\xae" "yek",		/* U+202E right-to-left override */
+		"Blue\xe2\x81\xa6" "key",		/* U+2066 left-to-right isolate */
+		"Bl\xe2\x80\x8b" "ue",		/* U+200B zero width space */
+		"\xe2\x80\x8e" "Blue",		/* U+200E left-to-right mark */
+		"Blue\xd8\x9c",			/* U+061C Arabic letter mark */
+		"\xef\xbb\xbf" "Blue",		/* U+FEFF byte order mark */
+		"Blue\xf3\xa0\x80\x81",		/* U+E0001 language tag */
+		"Blue\xc2\x9b" "31m",		/* U+009B CSI, a C1 control */
+	};
+	struct seckey_keylist *list = NULL;
+	struct seckey_diag diag;
+	char *text;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		ok(!seckey_key_name_valid(names[i]), "name %zu is invalid", i);
+		text = section(names[i], 1, ES256, "es256", NULL, NULL);
+		is_int(parse(text, 10, &list, &diag), SECKEY_ERR_SYNTAX,
+		    "a list with name %zu is refused whole", i);
+		ok(list == NULL, "and gives no list");
+		ok(strstr(diag.msg, "\xe2\x80") == NULL &&
+		    strstr(diag.msg, "\xc2\x9b") == NULL &&
+		    strstr(diag.msg, "\xef\xbb") == NULL,
+		    "the message holds no raw format or C1 character");
+		if (i < 7)
+			has_str(diag.msg, "invisible formatting characters",
+			    "and says why");
+		free(text);
+	}
+	has_str(diag.msg, "a key name is 1 to 64 printable characters",
+	    "a C1 control breaks the plain rule");
+	ok(seckey_key_name_valid("Cl\xc3\xa9 \xf0\x9f\x94\x91 \xd7\x90"),
+	    "accented, emoji and Hebrew letters are fine");
+}
+
 static void
 test_names(void)
 {
@@ -462,6 +502,7 @@ test_names(void)
 	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_SYNTAX,
 	    "a quote in a name is refused");
 	free(text);
+	test_format_names();
 }
 
 static void

@@ -168,6 +168,22 @@ static const struct bad_case bad_cases[] = {
 	{ "touch_prompt = \"a\\nb\"\n", SECKEY_ERR_SYNTAX, 1,
 	    "touch_prompt" },
 	{ "timeout = 5\ntimeout = 6\n", SECKEY_ERR_SYNTAX, 2, "twice" },
+	/* Lists too: the last one would silently win. */
+	{ "reset_services = {\"passwd\"}\n# a stray line\n"
+	    "reset_services = {}\n", SECKEY_ERR_SYNTAX, 3,
+	    "option 'reset_services' is set twice" },
+	{ "reset_services = {}\nenabled = true\nreset_services = {\"a\"}\n",
+	    SECKEY_ERR_SYNTAX, 3, "option 'reset_services' is set twice" },
+	{ "reset_services = {}\nreset_services = {}\n", SECKEY_ERR_SYNTAX,
+	    2, "option 'reset_services' is set twice" },
+	{ "allowed_aaguids = {\"2fc0579f-8113-47ea-b116-bb5a8db9202a\"}\n"
+	    "\nallowed_aaguids = {\n\"86babe58-627a-45bd-885c-ff16bce5ed43\"\n"
+	    "}\n", SECKEY_ERR_SYNTAX, 3, "option 'allowed_aaguids' is set twice" },
+	{ "allowed_aaguids = {}\n\"allowed_aaguids\" = {}\n",
+	    SECKEY_ERR_SYNTAX, 2, "option 'allowed_aaguids' is set twice" },
+	/* A C1 CSI and a bidi override where libconfuse quotes the file. */
+	{ "\xc2\x9b" "31m\xe2\x80\xae" "on = 1\n", SECKEY_ERR_SYNTAX, 1,
+	    "no such option '\\u009b31m\\u202eon'" },
 	{ "rp_id = \"${HOME}\"\n", SECKEY_ERR_SYNTAX, 1, "environment" },
 	{ "enabled = true\nrp_id = ${HOME}\n", SECKEY_ERR_SYNTAX, 2,
 	    "environment" },
@@ -227,6 +243,14 @@ test_lists(void)
 	seckey_policy_free(&p);
 	is_int(parse("user_presence = false\n", &p, &diag), SECKEY_OK,
 	    "no touch is fine with a PIN");
+	seckey_policy_free(&p);
+	/* Set once each, with quotes and braces that only look like more. */
+	is_int(parse("pin_prompt = \"reset_services = {}\"\n"
+	    "reset_services = {\"passwd\",\n \"sudo\"}\n"
+	    "allowed_aaguids = {}\n", &p, &diag), SECKEY_OK,
+	    "each list set once is fine");
+	ok(p != NULL && p->reset_services_len == 2 &&
+	    seckey_policy_is_reset_service(p, "sudo"), "and holds its values");
 	seckey_policy_free(&p);
 }
 
