@@ -12,6 +12,14 @@
 #include "seckey_model.h"
 #include "seckey_signin.h"
 
+/* As the module logs it: a device that lied in the probe is skipped. */
+static void
+tell_probe_refused(void *arg, const char *why)
+{
+	(void)arg;
+	helper_msg("%s: skipped", why);
+}
+
 static int
 find_key(struct helper_ctx *ctx, const struct seckey_keylist *list,
     const struct seckey_signin_opts *opts, struct seckey_device **devp,
@@ -73,6 +81,7 @@ sign_in(struct helper_ctx *ctx, const struct seckey_keylist *list)
 	opts.require_up = ctx->policy->user_presence;
 	opts.require_uv = ctx->policy->user_verification == SECKEY_UV_PIN;
 	opts.timeout_ms = (int)ctx->policy->timeout * 1000;
+	opts.probe_refused = tell_probe_refused;
 	seckey_pin_wipe(&pin);
 	if ((status = find_key(ctx, list, &opts, &dev, &key)) != EXIT_DONE ||
 	    (status = check_key(ctx, dev, key, opts.require_uv)) != EXIT_DONE ||

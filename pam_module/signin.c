@@ -142,6 +142,16 @@ out:
 	return o;
 }
 
+/* A device that claimed a credential it does not hold: skipped, logged. */
+static void
+log_probe_refused(void *arg, const char *why)
+{
+	const struct signin *s = arg;
+
+	module_log(s->pamh, LOG_WARNING, "user %s: %s: skipped", s->user.name,
+	    why);
+}
+
 static enum outcome
 find_key(struct signin *s)
 {
@@ -151,6 +161,8 @@ find_key(struct signin *s)
 	s->opts.require_up = s->policy->user_presence;
 	s->opts.require_uv = s->policy->user_verification == SECKEY_UV_PIN;
 	s->opts.timeout_ms = (int)s->policy->timeout * 1000;
+	s->opts.probe_refused = log_probe_refused;
+	s->opts.probe_refused_arg = s;
 	if (s->allowed.count == 0) {
 		seckey_diag_set(&s->detail.diag, NULL, 0, "none of the "
 		    "registered keys is of a model allowed_aaguids accepts");
