@@ -21,6 +21,14 @@ cue_insert(void *ctx)
 	helper_prompt(hctx->policy->insert_prompt);
 }
 
+/* As the module logs it: a device that lied in the probe is skipped. */
+static void
+tell_probe_refused(void *ctx, const char *why)
+{
+	(void)ctx;
+	helper_msg("%s: skipped", why);
+}
+
 static int
 find_key(struct helper_ctx *ctx, const struct seckey_keylist *list,
     struct seckey_signin_opts *opts, struct seckey_device **devp,
@@ -30,7 +38,8 @@ find_key(struct helper_ctx *ctx, const struct seckey_keylist *list,
 	int r;
 
 	opts->waiting = cue_insert;
-	opts->waiting_ctx = ctx;
+	opts->probe_refused = tell_probe_refused;
+	opts->ctx = ctx;
 	seckey_diag_clear(&diag);
 	r = seckey_find_device(list, opts, devp, keyp, &diag);
 	/*

@@ -38,14 +38,18 @@ check_counter(const fido_assert_t *assert, const struct seckey_device *dev,
 	return SECKEY_ERR_COUNTER;
 }
 
-/* The answer must be for our credential, signed, with the flags asked. */
-static int
-check_assertion(const fido_assert_t *assert, const struct seckey_device *dev,
-    const struct seckey_key *key, const struct seckey_signin_opts *opts,
-    struct seckey_diag *diag)
+/*
+ * One statement, for key's credential (a key may leave the id out when
+ * the allow list holds one), signed by key's registered public key over
+ * the client data hash and rp_id of the request: libfido2's verify
+ * checks the rpIdHash of authData too.  The silent probe and the
+ * assertion proper both come through here.
+ */
+int
+seckey_assert_check_signed(const fido_assert_t *assert,
+    const struct seckey_key *key, struct seckey_diag *diag)
 {
 	const unsigned char *id;
-	uint8_t flags;
 	int r;
 
 	if (fido_assert_count(assert) != 1) {
@@ -60,19 +64,37 @@ check_assertion(const fido_assert_t *assert, const struct seckey_device *dev,
 		    "credential than the one asked for");
 		return SECKEY_ERR_SIGNATURE;
 	}
-	flags = fido_assert_flags(assert, 0);
-	if ((opts->require_up && !(flags & FLAG_UP)) ||
-	    (opts->require_uv && !(flags & FLAG_UV))) {
-		seckey_diag_set(diag, NULL, 0, "the key did not confirm %s "
-		    "(flags 0x%02x)", opts->require_uv && !(flags & FLAG_UV) ?
-		    "user verification" : "user presence", flags);
-		return SECKEY_ERR_FLAGS;
-	}
 	if ((r = seckey_pubkey_verify(key->pubkey, assert, 0)) != SECKEY_OK) {
 		seckey_diag_set(diag, NULL, 0, "the assertion signature does "
 		    "not verify with the public key of \"%s\"", key->name);
 		return r;
 	}
+	return SECKEY_OK;
+}
+
+/* The answer must be for our credential, signed, with the flags asked. */
+static int
+check_assertion(const fido_assert_t *assert, const struct seckey_device *dev,
+    const struct seckey_key *key, const struct seckey_signin_opts *opts,
+    struct seckey_diag *diag)
+{
+	uint8_t flags;
+	int r;
+
+	/* The flags first: a key that leaves one out is told so. */
+	if (fido_assert_count(assert) == 1) {
+		flags = fido_assert_flags(assert, 0);
+		if ((opts->require_up && !(flags & FLAG_UP)) ||
+		    (opts->require_uv && !(flags & FLAG_UV))) {
+			seckey_diag_set(diag, NULL, 0, "the key did not "
+			    "confirm %s (flags 0x%02x)", opts->require_uv &&
+			    !(flags & FLAG_UV) ? "user verification" :
+			    "user presence", flags);
+			return SECKEY_ERR_FLAGS;
+		}
+	}
+	if ((r = seckey_assert_check_signed(assert, key, diag)) != SECKEY_OK)
+		return r;
 	return check_counter(assert, dev, diag);
 }
 

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "seckey_device.h"
+#include "seckey_fd.h"
 
 void
 seckey_device_paths_free(char ***pathsp)
@@ -90,6 +91,29 @@ seckey_device_free(struct seckey_device **devp)
 	*devp = NULL;
 }
 
+/*
+ * fido_dev_open(), and what it opened made close-on-exec (seckey_fd.c):
+ * the key stays open across the PIN conversation.  SECKEY_ERR_NO_DEVICE
+ * with *fr set when libfido2 fails; another error once the key is open
+ * when what it opened cannot be told (the caller closes it).
+ */
+static int
+open_cloexec(fido_dev_t *fdev, const char *path, int *fr)
+{
+	struct seckey_fds before;
+	int r;
+
+	*fr = FIDO_OK;
+	if ((r = seckey_fds_snapshot(&before)) != SECKEY_OK)
+		return r;
+	if ((*fr = fido_dev_open(fdev, path)) != FIDO_OK)
+		r = SECKEY_ERR_NO_DEVICE;
+	else if ((r = seckey_fds_cloexec_new(&before)) >= 0)
+		r = SECKEY_OK;
+	seckey_fds_free(&before);
+	return r;
+}
+
 int
 seckey_device_open(const char *path, int timeout_ms,
     struct seckey_device **devp, struct seckey_diag *diag)
@@ -104,13 +128,21 @@ seckey_device_open(const char *path, int timeout_ms,
 		goto fail;
 	dev->transport = seckey_transport_of_path(path);
 	/* libfido2 waits for ever by default, even while opening. */
-	if ((fr = fido_dev_set_timeout(dev->dev, timeout_ms)) != FIDO_OK ||
-	    (fr = fido_dev_open(dev->dev, path)) != FIDO_OK) {
+	if ((fr = fido_dev_set_timeout(dev->dev, timeout_ms)) != FIDO_OK)
+		r = SECKEY_ERR_NO_DEVICE;
+	else
+		r = open_cloexec(dev->dev, path, &fr);
+	if (r == SECKEY_ERR_NO_DEVICE) {
 		seckey_diag_set(diag, NULL, 0, "cannot open security key %s: %s",
 		    path, fido_strerr(fr));
 		fido_dev_free(&dev->dev);
-		r = SECKEY_ERR_NO_DEVICE;
 		goto fail;
+	}
+	if (r != SECKEY_OK) {
+		seckey_diag_set(diag, NULL, 0, "cannot list the descriptors "
+		    "opened for security key %s: %s", path,
+		    seckey_strerror(r));
+		goto fail;	/* closed, if opened, by seckey_device_free() */
 	}
 	if (!fido_dev_is_fido2(dev->dev)) {
 		seckey_diag_set(diag, NULL, 0, "security key %s speaks U2F "

@@ -51,7 +51,9 @@ void seckey_device_paths_free(char ***pathsp);
  * Open the key at path, waiting at most timeout_ms for its answers;
  * timeout_ms stays the device's timeout until changed.
  * SECKEY_ERR_NO_DEVICE if it is gone or does not answer,
- * SECKEY_ERR_UNSUPPORTED if it speaks U2F only.
+ * SECKEY_ERR_UNSUPPORTED if it speaks U2F only.  The descriptors the
+ * open adds are close-on-exec (libfido2 opens hidraw without O_CLOEXEC),
+ * so no program started while the key is open inherits it.
  */
 int seckey_device_open(const char *path, int timeout_ms,
     struct seckey_device **devp, struct seckey_diag *diag);

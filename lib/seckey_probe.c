@@ -11,6 +11,14 @@
  * what the keys most in use take, and asks for getInfo only when a key
  * refuses that many: a list of up to 8 costs one command, a list of 10
  * costs two on any key that takes 8.
+ *
+ * An answer counts only if it is signed by the registered public key of
+ * the credential it names, over the probe's own random client data hash
+ * and our rp_id.  Any device can answer "yes" for an id it was sent; the
+ * one that is then chosen gets the PIN protocol, and from it
+ * LEFT(SHA-256(PIN), 16), which no 4 to 8 digit PIN survives.  A device
+ * whose answer does not verify is skipped as if it held none of the
+ * credentials, and the caller is told.
  */
 #include "config.h"
 
@@ -34,7 +42,7 @@
 static int
 probe_range(struct seckey_device *dev, const char *rp_id,
     const struct seckey_keylist *list, size_t first, size_t count,
-    const struct seckey_key **keyp, int *fido_r)
+    const struct seckey_key **keyp, int *fido_r, struct seckey_diag *diag)
 {
 	unsigned char cdh[32];
 	fido_assert_t *assert = NULL;
@@ -74,6 +82,13 @@ probe_range(struct seckey_device *dev, const char *rp_id,
 	r = SECKEY_ERR_FIDO;
 	if (key == NULL)
 		goto fail;	/* an answer for a credential we never sent */
+	if ((r = seckey_assert_check_signed(assert, key, diag)) != SECKEY_OK) {
+		if (r == SECKEY_ERR_SIGNATURE)
+			seckey_diag_set(diag, NULL, 0, "security key at %s "
+			    "answered the probe for \"%s\" with a signature "
+			    "that does not verify", dev->path, key->name);
+		goto fail;
+	}
 	dev->probed = true;
 	dev->probe_count = fido_assert_sigcount(assert, 0);
 	*keyp = key;
@@ -126,19 +141,25 @@ seckey_probe(struct seckey_device *dev, const char *rp_id,
 	while (first < list->count) {
 		if (chunk > list->count - first)
 			chunk = list->count - first;
-		r = probe_range(dev, rp_id, list, first, chunk, keyp, &fido_r);
+		r = probe_range(dev, rp_id, list, first, chunk, keyp, &fido_r,
+		    diag);
 		if (r == SECKEY_ERR_NO_CREDENTIAL) {
 			first += chunk;
 			continue;
 		}
-		/* Found, gone, or refused when it cannot be the length. */
-		if (r == SECKEY_OK || r == SECKEY_ERR_DEVICE_LOST ||
-		    r == SECKEY_ERR_NOMEM || chunk == 1 || asked)
+		/*
+		 * Found, lying (the rest of its answers are worth no more),
+		 * gone, or refused when it cannot be the length.
+		 */
+		if (r == SECKEY_OK || r == SECKEY_ERR_SIGNATURE ||
+		    r == SECKEY_ERR_DEVICE_LOST || r == SECKEY_ERR_NOMEM ||
+		    chunk == 1 || asked)
 			break;
 		chunk = smaller_chunk(dev, chunk);
 		asked = true;
 	}
-	if (r != SECKEY_OK && r != SECKEY_ERR_NO_CREDENTIAL)
+	if (r != SECKEY_OK && r != SECKEY_ERR_NO_CREDENTIAL &&
+	    r != SECKEY_ERR_SIGNATURE)
 		seckey_diag_set(diag, NULL, 0, "probe of security key %s "
 		    "failed: %s", dev->path, fido_r != FIDO_OK ?
 		    fido_strerr(fido_r) : seckey_strerror(r));
@@ -161,7 +182,7 @@ struct search {
 	const struct seckey_keylist	*list;
 	const struct seckey_signin_opts	*opts;
 	long long			 deadline;
-	/* Keys that answered "none of these". */
+	/* Keys that answered "none of these", or lied. */
 	char				*checked[SECKEY_DEVICES_MAX + 1];
 	size_t				 nchecked;
 };
@@ -176,9 +197,9 @@ mark_checked(struct search *s, const char *path)
 
 /*
  * Open and probe the key at path within the time left.  Only a definite
- * answer ("none of these") keeps a key from being asked again while it
- * stays plugged in: a key busy with another process, or slow to wake, is
- * tried again at the next poll.
+ * answer ("none of these", or a claim that does not verify) keeps a key
+ * from being asked again while it stays plugged in: a key busy with
+ * another process, or slow to wake, is tried again at the next poll.
  */
 static int
 probe_one(struct search *s, const char *path, struct seckey_device **devp,
@@ -209,8 +230,10 @@ probe_one(struct search *s, const char *path, struct seckey_device **devp,
 		return SECKEY_OK;
 	}
 	seckey_device_free(&dev);
-	if (r == SECKEY_ERR_NO_CREDENTIAL)
+	if (r == SECKEY_ERR_NO_CREDENTIAL || r == SECKEY_ERR_SIGNATURE)
 		mark_checked(s, path);
+	if (r == SECKEY_ERR_SIGNATURE && s->opts->probe_refused != NULL)
+		s->opts->probe_refused(s->opts->ctx, diag->msg);
 	return r == SECKEY_ERR_NOMEM ? r : SECKEY_ERR_NO_DEVICE;
 }
 
@@ -275,7 +298,7 @@ seckey_find_device(const struct seckey_keylist *list,
 			break;
 		/* Said once, then the user has the whole timeout to act. */
 		if (!told && opts->waiting != NULL)
-			opts->waiting(opts->waiting_ctx);
+			opts->waiting(opts->ctx);
 		told = true;
 		seckey_sleep_ms(left < PROBE_POLL_MS ? left : PROBE_POLL_MS);
 	}

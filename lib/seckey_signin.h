@@ -8,7 +8,8 @@
  *                          user's credentials, found by a silent probe
  *                          (getAssertion without user presence, the whole
  *                          allow list at once, split only if the key says
- *                          the list is too long);
+ *                          the list is too long) whose answer verifies
+ *                          with the registered public key;
  *   seckey_authenticate()  the real assertion on that key: a fresh random
  *                          challenge, the PIN, a touch, the signature
  *                          checked against the registered public key and
@@ -35,7 +36,14 @@ struct seckey_signin_opts {
 	 * ask the user to insert or tap a key.  NULL: nobody is told.
 	 */
 	void		(*waiting)(void *ctx);
-	void		*waiting_ctx;
+	/*
+	 * Told, when set, of each device whose probe answer does not
+	 * verify, with a sentence naming its path and the key it claimed
+	 * to be; seckey_find_device() skips that device, never asks it for
+	 * the PIN, and goes on looking.
+	 */
+	void		(*probe_refused)(void *ctx, const char *why);
+	void		*ctx;		/* handed to both */
 };
 
 /*
@@ -51,7 +59,10 @@ int seckey_find_device(const struct seckey_keylist *list,
 
 /*
  * One silent probe of dev with every credential of list.  Returns 0 and
- * sets *keyp, or SECKEY_ERR_NO_CREDENTIAL, or another error.
+ * sets *keyp only when the answer is signed by that key's registered
+ * public key; SECKEY_ERR_SIGNATURE when it is not (a device that claims a
+ * credential it does not hold), SECKEY_ERR_NO_CREDENTIAL, or another
+ * error.
  */
 int seckey_probe(struct seckey_device *dev, const char *rp_id,
     const struct seckey_keylist *list, const struct seckey_key **keyp,
@@ -66,6 +77,14 @@ int seckey_probe(struct seckey_device *dev, const char *rp_id,
 int seckey_authenticate(struct seckey_device *dev,
     const struct seckey_key *key, const struct seckey_pin *pin,
     const struct seckey_signin_opts *opts, struct seckey_diag *diag);
+
+/*
+ * Does assert hold one statement, for key's credential, signed by key's
+ * registered public key over the request's client data hash and rp_id?
+ * SECKEY_ERR_SIGNATURE (diag says why) if not.  No flag is checked.
+ */
+int seckey_assert_check_signed(const fido_assert_t *assert,
+    const struct seckey_key *key, struct seckey_diag *diag);
 
 /* PIN retries left on dev, or a negative SECKEY_ERR_*. */
 int seckey_pin_retries(struct seckey_device *dev);

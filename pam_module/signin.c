@@ -202,13 +202,24 @@ cue_insert(void *ctx)
 	conv_cue(s->pamh, s->policy->insert_prompt);
 }
 
+/* A device that claimed a credential it does not hold: skipped, logged. */
+static void
+log_probe_refused(void *ctx, const char *why)
+{
+	const struct signin *s = ctx;
+
+	module_log(s->pamh, LOG_WARNING, "user %s: %s: skipped", s->user.name,
+	    why);
+}
+
 static enum outcome
 find_key(struct signin *s)
 {
 	int r;
 
 	s->opts.waiting = cue_insert;
-	s->opts.waiting_ctx = s;
+	s->opts.probe_refused = log_probe_refused;
+	s->opts.ctx = s;
 	s->opts.rp_id = s->policy->rp_id;
 	s->opts.require_up = s->policy->user_presence;
 	s->opts.require_uv = s->policy->user_verification == SECKEY_UV_PIN;

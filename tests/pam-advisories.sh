@@ -8,7 +8,7 @@
 . "$top_srcdir/tests/lib/pamenv.sh"
 pam_env_check
 . "$top_srcdir/tests/lib/seckeyenv.sh"
-plan 33
+plan 35
 
 state="$TEST_TMP/state"
 logs="$TEST_TMP/logs"
@@ -89,12 +89,41 @@ vk --state "$state" -- "set -- 1234; $signin"
 like "$out" 'authenticate: PAM_SUCCESS$' "the repaired list signs in again"
 
 # CVE-2019-12210: every descriptor the module opens is close-on-exec.
+# The key's own (the virtual key's socket) is opened by libfido2, which
+# opens hidraw without O_CLOEXEC (the shim does the same): the module
+# marks it close-on-exec right after, before anything else is opened.
 if command -v strace >/dev/null; then
-	vk --state "$state" -- "set -- 1234; strace -f -qq -e trace=openat,socket -o '$TEST_TMP/trace' bash -c '$signin' _ \"\$@\""
-	opens=$(grep -E 'pam_seckey\.conf|keys\.conf|socket\(AF_UNIX, SOCK_SEQPACKET' "$TEST_TMP/trace")
+	vk --state "$state" -- "set -- 1234; strace -f -qq -e trace=openat,socket,fcntl,close -o '$TEST_TMP/trace' bash -c '$signin' _ \"\$@\""
+	opens=$(grep -E 'pam_seckey\.conf|keys\.conf' "$TEST_TMP/trace")
 	like "$opens" 'keys\.conf' "strace saw the module open the key list"
-	unlike "$(grep -v CLOEXEC <<<"$opens")" '.' "every file and socket it opened is close-on-exec"
+	unlike "$(grep -v CLOEXEC <<<"$opens")" '.' "every file it opened is close-on-exec"
+	# Each key socket: "pid fd" once marked, "unmarked pid fd" if it is
+	# closed, or the process ends, before it is marked.
+	keyfds=$(awk '
+		/socket\(AF_UNIX, SOCK_SEQPACKET/ && $NF ~ /^[0-9]+$/ {
+			if ($0 ~ /CLOEXEC/) { print $1, $NF; next }
+			if (($1) in open) print "unmarked", $1, open[$1]
+			open[$1] = $NF; next
+		}
+		/(fcntl|close)\([0-9]+[,)]/ && ($1) in open {
+			fd = $2; sub(/^(fcntl|close)\(/, "", fd); sub(/[,)]$/, "", fd)
+			if (open[$1] != fd)
+				next
+			if ($0 ~ /F_SETFD, FD_CLOEXEC/)
+				print $1, fd
+			else if ($2 ~ /^close/)
+				print "unmarked", $1, fd
+			else
+				next
+			delete open[$1]
+		}
+		END { for (p in open) print "unmarked", p, open[p] }
+	' "$TEST_TMP/trace")
+	like "$keyfds" '^[0-9]+ [0-9]+$' "strace saw the key's socket opened"
+	unlike "$keyfds" 'unmarked' "every descriptor of the key's was made close-on-exec"
 else
+	skip "strace is not installed"
+	skip "strace is not installed"
 	skip "strace is not installed"
 	skip "strace is not installed"
 fi

@@ -4,7 +4,8 @@
 # (malformed CBOR, a reply cut short, sent on another channel, announcing
 # 65535 bytes, endless keepalives, a hang-up mid-reply), in the real
 # assertion, in the silent probe, or in the getInfo of opening the key.
-# Every case ends in a refusal or an error with a message for the user and
+# A probe answer counts only if its signature verifies (see also
+# pam-phish.sh).  Every case ends in a refusal or an error with a message for the user and
 # a syslog line: never PAM_SUCCESS, never a crash (the "authenticate:" line
 # is there), never later than the policy timeout (3 s) + 2 s.
 . "$top_srcdir/tests/lib/tap.sh"
@@ -12,7 +13,7 @@
 . "$top_srcdir/tests/lib/pamenv.sh"
 pam_env_check
 . "$top_srcdir/tests/lib/seckeyenv.sh"
-plan 130
+plan 142
 
 state="$TEST_TMP/state"
 logs="$TEST_TMP/logs"
@@ -89,9 +90,23 @@ while read -r knob; do
 	unlike "$out" 'echo-off' "probe $knob: no PIN is asked"
 done <<<"$framing_faults"
 
-# Lies in the probe do not matter: the assertion proper is what is checked.
-evil_run --evil other-key-sig,clear-uv --evil-on probe
-like "$out" 'authenticate: PAM_SUCCESS$' "a probe signed by another key, then an honest assertion: success"
+# A probe answer whose signature does not verify with the registered
+# public key is a device that claims a credential it does not hold: it is
+# skipped and named in syslog, and never asked for the PIN.
+while read -r knob; do
+	evil_run --evil "$knob" --evil-on probe
+	refused "probe $knob" PAM_AUTHINFO_UNAVAIL "$not_found" \
+		'no registered security key found'
+	unlike "$out" 'echo-off' "probe $knob: no PIN is asked"
+	like "$err" 'SYSLOG\(4\): user alice: security key at [^ ]* answered the probe for "Blue key" with a signature that does not verify: skipped' \
+		"probe $knob: syslog names the skipped key"
+done <<EOF
+other-key-sig
+bad-sig
+EOF
+# A probe asks for no touch and no PIN: flags left out of it do not matter.
+evil_run --evil clear-up,clear-uv --evil-on probe
+like "$out" 'authenticate: PAM_SUCCESS$' "a probe without the UP and UV flags, then an honest assertion: success"
 
 # Three clones of the key, each stalling its probe: the wait for a key is
 # one timeout in all, not one per key.

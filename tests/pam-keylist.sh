@@ -35,8 +35,8 @@ other=$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/nu
 sed "s|$pubkey|$other|" "$TEST_TMP/good" > "$TEST_TMP/list"
 install_list
 vk --state "$state" -- "$signin"
-like "$out" 'authenticate: PAM_AUTH_ERR$' "a different public key: the assertion is refused"
-like "$err" 'signature does not verify with the public key of "Blue key"' "syslog: the signature does not verify"
+like "$out" 'authenticate: PAM_AUTHINFO_UNAVAIL$' "a different public key: the key's probe answer does not count, no key is found"
+like "$err" 'answered the probe for "Blue key" with a signature that does not verify: skipped' "syslog: the signature does not verify"
 
 # A credential id with one bit flipped.
 printf '%s' "$cred" | base64 -d > "$TEST_TMP/cred.bin"

@@ -23,6 +23,11 @@
  * a C string, up to the first NUL.  "hex:" alone is an empty user name,
  * where an empty USER starts PAM without one.
  *
+ * With PAMDRIVER_EXEC=PROGRAM in the environment, each echo-off prompt
+ * first runs PROGRAM (fork and exec, without LD_PRELOAD) and waits for
+ * it, as a host that starts a program during the conversation would;
+ * tests/fdcheck then shows which descriptors such a program inherits.
+ *
  * With FAILALLOC_N in the environment, each operation runs between
  * failalloc_start() and failalloc_stop() of tests/failalloc, when that
  * library is preloaded, so that only the operation's allocations count.
@@ -34,6 +39,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <sys/wait.h>
+
 #include <unistd.h>
 
 #include <security/pam_appl.h>
@@ -137,6 +146,32 @@ free_replies(struct pam_response *replies, int n)
 	free(replies);
 }
 
+/* PAMDRIVER_EXEC: a program started while the module waits for a PIN. */
+static void
+exec_during_prompt(void)
+{
+	const char *program = getenv("PAMDRIVER_EXEC");
+	pid_t pid;
+	int status;
+
+	if (program == NULL || *program == '\0')
+		return;
+	fflush(stdout);
+	if ((pid = fork()) == -1) {
+		printf("exec: cannot fork\n");
+		return;
+	}
+	if (pid == 0) {
+		unsetenv("LD_PRELOAD");
+		execl(program, program, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		continue;
+	printf("exec: exit %d\n", WIFEXITED(status) ? WEXITSTATUS(status) :
+	    -1);
+}
+
 static int
 converse(int n, const struct pam_message **msgs, struct pam_response **out,
     void *data)
@@ -153,6 +188,8 @@ converse(int n, const struct pam_message **msgs, struct pam_response **out,
 			printf("%s: %s\n", msgs[i]->msg_style ==
 			    PAM_PROMPT_ECHO_OFF ? "echo-off" : "echo-on",
 			    msgs[i]->msg);
+			if (msgs[i]->msg_style == PAM_PROMPT_ECHO_OFF)
+				exec_during_prompt();
 			fflush(stdout);
 			if ((replies[i].resp = read_answer()) == NULL) {
 				free_replies(replies, n);

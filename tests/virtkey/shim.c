@@ -79,7 +79,12 @@ virtkey_open(const char *path)
 	memset(&addr, 0, sizeof(addr));
 	addr.sun_family = AF_UNIX;
 	memcpy(addr.sun_path, sock_path, strlen(sock_path) + 1);
-	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0)
+	/*
+	 * No SOCK_CLOEXEC, on purpose: libfido2 1.12 opens a hidraw node
+	 * with open(path, O_RDWR) (hid_unix.c), so a real key's descriptor
+	 * is inheritable too, and the tests must see what its clients see.
+	 */
+	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET, 0)) < 0)
 		goto fail;
 	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
 		goto fail;

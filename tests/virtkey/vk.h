@@ -121,6 +121,7 @@ struct vk_config {
 #define VK_EVIL_ENDLESS_KA	0x100	/* keepalives for ever, no reply */
 #define VK_EVIL_DISCONNECT	0x200	/* the key hangs up mid-reply */
 #define VK_EVIL_COUNTER_BACK	0x400	/* each signCount below the last */
+#define VK_EVIL_PHISH		0x800	/* claims any credential it is sent */
 
 /* The replies --evil spoils (--evil-on). */
 #define VK_EVIL_ON_ASSERT	0x01	/* getAssertion, but not a probe */

@@ -31,6 +31,7 @@ struct ga_cred {
 	const cbor_item_t	*id;
 	int			 alg;
 	uint8_t			 priv[VK_SECRET_LEN];
+	int			 phished;	/* --evil phish: not ours */
 };
 
 static int
@@ -122,7 +123,8 @@ fail:
 static EVP_PKEY *
 ga_signing_key(const struct vk *vk, const struct ga_cred *cred)
 {
-	if (vk->evil_now && (vk->cfg.evil & VK_EVIL_OTHER_KEY_SIG))
+	if (cred->phished ||
+	    (vk->evil_now && (vk->cfg.evil & VK_EVIL_OTHER_KEY_SIG)))
 		return vk_key_generate(cred->alg);
 	return vk_key_from_private(cred->alg, cred->priv);
 }
@@ -154,6 +156,24 @@ fail:
 	return r;
 }
 
+/*
+ * --evil phish: a device that does not hold the credential claims the
+ * first id of the allow list, and signs with a P-256 key made on the
+ * spot (it cannot know the real one), hoping to be sent the PIN.
+ */
+static int
+ga_phish(const struct vk *vk, const struct ga_req *req, struct ga_cred *cred)
+{
+	if (!vk->evil_now || !(vk->cfg.evil & VK_EVIL_PHISH) ||
+	    req->allow == NULL || req->nallow == 0 ||
+	    (cred->id = vk_cbor_get_str(cbor_array_handle(req->allow)[0],
+	    "id")) == NULL)
+		return 0;
+	cred->alg = VK_COSE_ES256;
+	cred->phished = 1;
+	return 1;
+}
+
 static int
 ga_run(struct vk *vk, const struct ga_req *req, struct ga_cred *cred,
     struct vk_reply *reply)
@@ -167,7 +187,7 @@ ga_run(struct vk *vk, const struct ga_req *req, struct ga_cred *cred,
 	    rp_hash) != 0)
 		return CTAP1_ERR_OTHER;
 	if (!vk_desc_list_find(vk, req->allow, rp_hash, &cred->id,
-	    &cred->alg, cred->priv))
+	    &cred->alg, cred->priv) && !ga_phish(vk, req, cred))
 		return CTAP2_ERR_NO_CREDENTIALS;
 	if (req->up != 0) {
 		if ((r = vk_user_presence(vk)) != CTAP2_OK)

@@ -78,7 +78,8 @@ usage(void)
 	    "[--uv-not-required]\n"
 	    "\t[--evil clear-up,clear-uv,bad-sig,other-key-sig,bad-cbor,"
 	    "truncated,wrong-cid,\n"
-	    "\t       oversized,endless-keepalive,disconnect,counter-back]\n"
+	    "\t       oversized,endless-keepalive,disconnect,counter-back,"
+	    "phish]\n"
 	    "\t[--evil-on assert,probe,info|all]\n");
 }
 
@@ -177,6 +178,7 @@ parse_evil(struct vk_config *cfg, const char *arg)
 		{ "endless-keepalive", VK_EVIL_ENDLESS_KA },
 		{ "disconnect", VK_EVIL_DISCONNECT },
 		{ "counter-back", VK_EVIL_COUNTER_BACK },
+		{ "phish", VK_EVIL_PHISH },
 	};
 
 	return parse_words(modes, sizeof(modes) / sizeof(modes[0]), arg,
