@@ -177,22 +177,27 @@ path_in(char **paths, const char *path)
 	return false;
 }
 
+/* Paths of plugged keys, NULL-terminated. */
+struct pathset {
+	char	*paths[SECKEY_DEVICES_MAX + 1];
+	size_t	 count;
+};
+
 /* One search for a key holding a credential of list. */
 struct search {
 	const struct seckey_keylist	*list;
 	const struct seckey_signin_opts	*opts;
 	long long			 deadline;
-	/* Keys that answered "none of these", or lied. */
-	char				*checked[SECKEY_DEVICES_MAX + 1];
-	size_t				 nchecked;
+	struct pathset			 holds_none;	/* "none of these" */
+	struct pathset			 lied;		/* did not verify */
 };
 
 static void
-mark_checked(struct search *s, const char *path)
+pathset_add(struct pathset *set, const char *path)
 {
-	if (s->nchecked < SECKEY_DEVICES_MAX &&
-	    (s->checked[s->nchecked] = strdup(path)) != NULL)
-		s->nchecked++;
+	if (set->count < SECKEY_DEVICES_MAX &&
+	    (set->paths[set->count] = strdup(path)) != NULL)
+		set->count++;
 }
 
 /*
@@ -230,28 +235,41 @@ probe_one(struct search *s, const char *path, struct seckey_device **devp,
 		return SECKEY_OK;
 	}
 	seckey_device_free(&dev);
-	if (r == SECKEY_ERR_NO_CREDENTIAL || r == SECKEY_ERR_SIGNATURE)
-		mark_checked(s, path);
-	if (r == SECKEY_ERR_SIGNATURE && s->opts->probe_refused != NULL)
-		s->opts->probe_refused(s->opts->ctx, diag->msg);
+	if (r == SECKEY_ERR_NO_CREDENTIAL)
+		pathset_add(&s->holds_none, path);
+	if (r == SECKEY_ERR_SIGNATURE) {
+		pathset_add(&s->lied, path);
+		if (s->opts->probe_refused != NULL)
+			s->opts->probe_refused(s->opts->ctx, diag->msg);
+	}
 	return r == SECKEY_ERR_NOMEM ? r : SECKEY_ERR_NO_DEVICE;
 }
 
 /* Forget keys that were pulled out: plugged in again, they are new. */
 static void
-forget_unplugged(struct search *s, char **plugged)
+forget_unplugged(struct pathset *set, char **plugged)
 {
 	size_t i = 0;
 
-	while (i < s->nchecked) {
-		if (path_in(plugged, s->checked[i])) {
+	while (i < set->count) {
+		if (path_in(plugged, set->paths[i])) {
 			i++;
 			continue;
 		}
-		free(s->checked[i]);
-		s->checked[i] = s->checked[--s->nchecked];
-		s->checked[s->nchecked] = NULL;
+		free(set->paths[i]);
+		set->paths[i] = set->paths[--set->count];
+		set->paths[set->count] = NULL;
 	}
+}
+
+static void
+pathset_free(struct pathset *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->count; i++)
+		free(set->paths[i]);
+	set->count = 0;
 }
 
 /* Probe every plugged key not known to hold none of our credentials. */
@@ -265,10 +283,12 @@ probe_round(struct search *s, struct seckey_device **devp,
 
 	if ((r = seckey_device_paths(&plugged, &nplugged, diag)) != SECKEY_OK)
 		return r;
-	forget_unplugged(s, plugged);
+	forget_unplugged(&s->holds_none, plugged);
+	forget_unplugged(&s->lied, plugged);
 	r = SECKEY_ERR_NO_DEVICE;
 	for (i = 0; i < nplugged && r == SECKEY_ERR_NO_DEVICE; i++)
-		if (!path_in(s->checked, plugged[i]))
+		if (!path_in(s->holds_none.paths, plugged[i]) &&
+		    !path_in(s->lied.paths, plugged[i]))
 			r = probe_one(s, plugged[i], devp, keyp, diag);
 	seckey_device_paths_free(&plugged);
 	return r;
@@ -282,7 +302,6 @@ seckey_find_device(const struct seckey_keylist *list,
 	struct search s;
 	long long left;
 	bool told = false;
-	size_t i;
 	int r;
 
 	memset(&s, 0, sizeof(s));
@@ -306,10 +325,11 @@ seckey_find_device(const struct seckey_keylist *list,
 		seckey_diag_set(diag, NULL, 0, "no security key holding a "
 		    "registered credential was found within %d s",
 		    opts->timeout_ms / 1000);
-		if (s.nchecked > 0)
+		/* A key that lied says nothing of the user's own keys. */
+		if (s.holds_none.count > 0)
 			r = SECKEY_ERR_NO_CREDENTIAL;
 	}
-	for (i = 0; i < s.nchecked; i++)
-		free(s.checked[i]);
+	pathset_free(&s.holds_none);
+	pathset_free(&s.lied);
 	return r;
 }
