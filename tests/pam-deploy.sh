@@ -142,7 +142,7 @@ like "$out" 'authenticate: PAM_SERVICE_ERR$' "an empty insert_prompt is refused"
 policy "timeout = 2"
 pam_service plain "auth required $MODULE conf=$POLICY"
 pt() {
-	local preload="$PAM_WRAPPER_LIB $NSS_WRAPPER_LIB"
+	local preload="${SANITIZER_PRELOAD:+$SANITIZER_PRELOAD }$PAM_WRAPPER_LIB $NSS_WRAPPER_LIB"
 	vk "$@" -- "printf '1234\n' | env LD_PRELOAD=\"$preload\${LD_PRELOAD:+ \$LD_PRELOAD}\" PAM_WRAPPER=1 \
 		PAM_WRAPPER_SERVICE_DIR='$PAM_SERVICE_DIR' PAM_WRAPPER_DISABLE_DEEPBIND=1 \
 		NSS_WRAPPER_PASSWD='$PAM_PASSWD' NSS_WRAPPER_GROUP='$PAM_GROUP' \
