@@ -93,7 +93,14 @@ like "$out" 'authenticate: PAM_SUCCESS$' "the repaired list signs in again"
 # opens hidraw without O_CLOEXEC (the shim does the same): the module
 # marks it close-on-exec right after, before anything else is opened.
 if command -v strace >/dev/null; then
-	vk --state "$state" -- "set -- 1234; strace -f -qq -e trace=openat,socket,fcntl,close -o '$TEST_TMP/trace' bash -c '$signin' _ \"\$@\""
+	# One file per process (-ff): with one file, a call another process
+	# interrupts is split into "unfinished" and "resumed" lines.  Each
+	# line then gets its pid in front, as -f alone would put it.
+	rm -f "$TEST_TMP"/trace*
+	vk --state "$state" -- "set -- 1234; strace -ff -qq -e trace=openat,socket,fcntl,close -o '$TEST_TMP/trace' bash -c '$signin' _ \"\$@\""
+	for f in "$TEST_TMP"/trace.*; do
+		sed "s/^/${f##*.} /" "$f"
+	done > "$TEST_TMP/trace"
 	opens=$(grep -E 'pam_seckey\.conf|keys\.conf' "$TEST_TMP/trace")
 	like "$opens" 'keys\.conf' "strace saw the module open the key list"
 	unlike "$(grep -v CLOEXEC <<<"$opens")" '.' "every file it opened is close-on-exec"
