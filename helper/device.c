@@ -9,6 +9,7 @@
 #include "helper.h"
 #include "seckey_model.h"
 #include "seckey_signin.h"
+#include "seckey_time.h"
 
 #define POLL_MS		200
 

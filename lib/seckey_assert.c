@@ -15,7 +15,9 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "seckey_fido_err.h"
 #include "seckey_signin.h"
+#include "seckey_time.h"
 
 #define FLAG_UP	0x01
 #define FLAG_UV	0x04

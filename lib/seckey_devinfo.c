@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "seckey_devinfo.h"
+#include "seckey_fido_err.h"
 #include "seckey_signin.h"
 
 int

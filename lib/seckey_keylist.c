@@ -12,6 +12,7 @@
 #include "seckey_base64.h"
 #include "seckey_keylist.h"
 #include "seckey_text.h"
+#include "seckey_time.h"
 
 struct seckey_keylist *
 seckey_keylist_new(void)

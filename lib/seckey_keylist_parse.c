@@ -16,6 +16,7 @@
 #include "seckey_conf.h"
 #include "seckey_keylist.h"
 #include "seckey_lock.h"
+#include "seckey_time.h"
 
 struct parse_state {
 	struct seckey_keylist	*list;

@@ -27,7 +27,9 @@
 
 #include <openssl/rand.h>
 
+#include "seckey_fido_err.h"
 #include "seckey_signin.h"
+#include "seckey_time.h"
 
 #define PROBE_POLL_MS	200
 /*

@@ -22,8 +22,10 @@
 #include <openssl/x509.h>
 
 #include "seckey_devinfo.h"
+#include "seckey_fido_err.h"
 #include "seckey_register.h"
 #include "seckey_signin.h"
+#include "seckey_time.h"
 
 #define FLAG_UP		0x01
 #define FLAG_UV		0x04
