@@ -15,8 +15,8 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "seckey_assert.h"
 #include "seckey_fido_err.h"
-#include "seckey_signin.h"
 #include "seckey_time.h"
 
 #define FLAG_UP	0x01

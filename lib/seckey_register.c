@@ -23,8 +23,8 @@
 
 #include "seckey_devinfo.h"
 #include "seckey_fido_err.h"
+#include "seckey_probe.h"
 #include "seckey_register.h"
-#include "seckey_signin.h"
 #include "seckey_time.h"
 
 #define FLAG_UP		0x01
