@@ -11,6 +11,7 @@
 
 #include "seckey_base64.h"
 #include "seckey_keylist.h"
+#include "seckey_keylist_parse.h"
 #include "seckey_text.h"
 #include "seckey_time.h"
 

@@ -41,15 +41,6 @@ struct seckey_keylist *seckey_keylist_new(void);
 void seckey_keylist_free(struct seckey_keylist **listp);
 
 /*
- * Parse len bytes of text (NUL-terminated); file names it in messages.
- * max_keys is the policy's (1 .. SECKEY_MAX_KEYS).  Returns 0,
- * SECKEY_ERR_SYNTAX, SECKEY_ERR_TOOMANY, SECKEY_ERR_DUP, ...
- */
-int seckey_keylist_parse(const char *text, size_t len, const char *file,
-    unsigned int max_keys, struct seckey_keylist **listp,
-    struct seckey_diag *diag);
-
-/*
  * Read the key list at path safely (see seckey_file_read; as the user
  * inside the home).  SECKEY_ERR_NOENT: the user has registered no key
  * (the file, or a folder inside the home such as ~/.config, is missing).

@@ -15,6 +15,7 @@
 #include "seckey_base64.h"
 #include "seckey_conf.h"
 #include "seckey_keylist.h"
+#include "seckey_keylist_parse.h"
 #include "seckey_lock.h"
 #include "seckey_time.h"
 
