@@ -278,23 +278,6 @@ seckey_keylist_write(struct seckey_lock *lock,
 }
 
 int
-seckey_keylist_save(const char *path, const struct seckey_user *user,
-    const struct seckey_keylist *list, int flags, struct seckey_diag *diag)
-{
-	struct seckey_lock *lock = NULL;
-	int r;
-
-	if (user == NULL)
-		return SECKEY_ERR_INVAL;
-	if ((r = seckey_file_lock(path, user, flags, &lock, diag)) != SECKEY_OK)
-		return r;
-	r = seckey_keylist_write(lock, list, user->name, diag);
-	seckey_file_unlock(&lock);
-
-	return r;
-}
-
-int
 seckey_keylist_read(const char *path, const struct seckey_user *user,
     unsigned int max_keys, struct seckey_keylist **listp,
     struct seckey_diag *diag)

@@ -62,13 +62,6 @@ int seckey_keylist_write(struct seckey_lock *lock,
     struct seckey_diag *diag);
 
 /*
- * Lock, write and unlock in one go, for a list that was not read under
- * the lock.  flags: SECKEY_FILE_MKDIR.
- */
-int seckey_keylist_save(const char *path, const struct seckey_user *user,
-    const struct seckey_keylist *list, int flags, struct seckey_diag *diag);
-
-/*
  * Add an entry built from info (see seckey_key_new).  SECKEY_ERR_TOOMANY
  * when the list already holds max_keys, SECKEY_ERR_DUP when the name or
  * the credential is already there.
