@@ -29,6 +29,7 @@
 #include <openssl/x509.h>
 
 #include "fuzz_check.h"
+#include "../tests/unit/pubkey_evp.h"
 #include "seckey_key.h"
 
 static const enum seckey_alg algs[] = {
@@ -140,7 +141,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		r = seckey_pubkey_load(data, size, algs[i], &pk, &why);
 		if (r == SECKEY_OK) {
 			FUZZ_CHECK(pk != NULL && why == NULL);
-			FUZZ_CHECK((pkey = seckey_pubkey_to_evp(pk)) != NULL);
+			FUZZ_CHECK((pkey = pubkey_to_evp(pk)) != NULL);
 			FUZZ_CHECK(pkey_suits(pkey, algs[i]));
 			FUZZ_CHECK(decoded != NULL &&
 			    EVP_PKEY_eq(pkey, decoded) == 1);

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "helper.h"
-#include "seckey_signin.h"
+#include "seckey_probe.h"
 
 struct target {
 	const char	*name;

@@ -7,8 +7,9 @@
 #include <stdlib.h>
 
 #include "helper.h"
+#include "seckey_assert.h"
 #include "seckey_model.h"
-#include "seckey_signin.h"
+#include "seckey_time.h"
 
 #define POLL_MS		200
 

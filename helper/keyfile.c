@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "helper.h"
+#include "seckey_time.h"
 
 /* A writer holds the lock for milliseconds: wait this long for it. */
 #define LOCK_TRIES	50

@@ -15,6 +15,7 @@
 #include "seckey_base64.h"
 #include "seckey_model.h"
 #include "seckey_text.h"
+#include "seckey_time.h"
 
 #define JSON_VERSION	1
 

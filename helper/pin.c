@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include "helper.h"
+#include "seckey_assert.h"
 #include "seckey_devinfo.h"
 #include "seckey_pin_mgmt.h"
-#include "seckey_signin.h"
 
 static int
 read_new_pin(size_t min_chars, struct seckey_pin *pin)

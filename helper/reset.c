@@ -11,8 +11,8 @@
 #include <stdio.h>
 
 #include "helper.h"
+#include "seckey_probe.h"
 #include "seckey_reset.h"
-#include "seckey_signin.h"
 
 /*
  * Which registered key this one is, found with a silent probe, so the

@@ -9,8 +9,9 @@
 #include <string.h>
 
 #include "helper.h"
+#include "seckey_assert.h"
 #include "seckey_model.h"
-#include "seckey_signin.h"
+#include "seckey_probe.h"
 
 /* As pam_seckey does: once, when no registered key is plugged in yet. */
 static void

@@ -15,10 +15,10 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
-#include "seckey_signin.h"
-
-#define FLAG_UP	0x01
-#define FLAG_UV	0x04
+#include "seckey_assert.h"
+#include "seckey_authdata.h"
+#include "seckey_fido_err.h"
+#include "seckey_time.h"
 
 /*
  * The key signed its counter a moment ago in the probe; a lower one now
@@ -84,11 +84,11 @@ check_assertion(const fido_assert_t *assert, const struct seckey_device *dev,
 	/* The flags first: a key that leaves one out is told so. */
 	if (fido_assert_count(assert) == 1) {
 		flags = fido_assert_flags(assert, 0);
-		if ((opts->require_up && !(flags & FLAG_UP)) ||
-		    (opts->require_uv && !(flags & FLAG_UV))) {
+		if ((opts->require_up && !(flags & SECKEY_FLAG_UP)) ||
+		    (opts->require_uv && !(flags & SECKEY_FLAG_UV))) {
 			seckey_diag_set(diag, NULL, 0, "the key did not "
 			    "confirm %s (flags 0x%02x)", opts->require_uv &&
-			    !(flags & FLAG_UV) ? "user verification" :
+			    !(flags & SECKEY_FLAG_UV) ? "user verification" :
 			    "user presence", flags);
 			return SECKEY_ERR_FLAGS;
 		}

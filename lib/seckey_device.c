@@ -1,13 +1,10 @@
 /*
- * seckey_device.c: finding and opening security keys with libfido2, and
- * the one place where libfido2 results become SECKEY_ERR_* codes.
+ * seckey_device.c: finding and opening security keys with libfido2.
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "seckey_device.h"
 #include "seckey_fd.h"
@@ -162,69 +159,4 @@ bool
 seckey_device_has_pin(const struct seckey_device *dev)
 {
 	return fido_dev_has_pin(dev->dev);
-}
-
-long long
-seckey_now_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return 0;
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void
-seckey_sleep_ms(long long ms)
-{
-	struct timespec ts;
-
-	if (ms <= 0)
-		return;
-	ts.tv_sec = (time_t)(ms / 1000);
-	ts.tv_nsec = (long)(ms % 1000) * 1000000;
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		continue;
-}
-
-int
-seckey_fido_error(int fido_r)
-{
-	switch (fido_r) {
-	case FIDO_OK:
-		return SECKEY_OK;
-	case FIDO_ERR_PIN_INVALID:
-	case FIDO_ERR_PIN_AUTH_INVALID:
-		return SECKEY_ERR_PIN_INVALID;
-	case FIDO_ERR_PIN_BLOCKED:
-		return SECKEY_ERR_PIN_BLOCKED;
-	case FIDO_ERR_PIN_AUTH_BLOCKED:
-		return SECKEY_ERR_PIN_AUTH_BLOCKED;
-	case FIDO_ERR_PIN_NOT_SET:
-		return SECKEY_ERR_PIN_NOT_SET;
-	case FIDO_ERR_PIN_POLICY_VIOLATION:
-		return SECKEY_ERR_PIN_POLICY;
-	case FIDO_ERR_NO_CREDENTIALS:
-		return SECKEY_ERR_NO_CREDENTIAL;
-	case FIDO_ERR_CREDENTIAL_EXCLUDED:
-		return SECKEY_ERR_EXCLUDED;
-	case FIDO_ERR_ACTION_TIMEOUT:
-	case FIDO_ERR_USER_ACTION_TIMEOUT:
-	case FIDO_ERR_OPERATION_DENIED:
-		return SECKEY_ERR_TIMEOUT;
-	case FIDO_ERR_KEEPALIVE_CANCEL:
-		return SECKEY_ERR_CANCELLED;
-	case FIDO_ERR_UNSUPPORTED_ALGORITHM:
-	case FIDO_ERR_UNSUPPORTED_OPTION:
-	case FIDO_ERR_UNSUPPORTED_EXTENSION:
-	case FIDO_ERR_INVALID_OPTION:
-		return SECKEY_ERR_UNSUPPORTED;
-	case FIDO_ERR_INTERNAL:
-		return SECKEY_ERR_INTERNAL;
-	case FIDO_ERR_TX:
-	case FIDO_ERR_RX:
-		return SECKEY_ERR_DEVICE_LOST;
-	default:
-		return SECKEY_ERR_FIDO;
-	}
 }

@@ -67,11 +67,4 @@ bool seckey_device_has_pin(const struct seckey_device *dev);
 /* The transport a libfido2 path stands for ("nfc:" and "pcsc:" prefixes). */
 enum seckey_transport seckey_transport_of_path(const char *path);
 
-/* Milliseconds on the monotonic clock, for the waits on keys. */
-long long seckey_now_ms(void);
-void seckey_sleep_ms(long long ms);
-
-/* Translate a libfido2 result into a SECKEY_ERR_* (0 for FIDO_OK). */
-int seckey_fido_error(int fido_r);
-
 #endif /* SECKEY_DEVICE_H */

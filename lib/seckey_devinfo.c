@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seckey_assert.h"
 #include "seckey_devinfo.h"
-#include "seckey_signin.h"
+#include "seckey_fido_err.h"
+#include "seckey_policy.h"
 
 int
 seckey_device_facts(struct seckey_device *dev,

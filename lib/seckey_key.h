@@ -16,8 +16,6 @@
 
 #define SECKEY_NAME_MAX		64	/* characters, not bytes */
 #define SECKEY_CRED_ID_MAX	1023	/* bytes */
-/* "2026-11-26T08:00:00Z" and the NUL. */
-#define SECKEY_TIME_LEN		21
 
 enum seckey_transport {
 	SECKEY_TRANSPORT_USB,
@@ -82,9 +80,5 @@ int seckey_alg_parse(const char *text, enum seckey_alg *alg);
 const char *seckey_alg_name(enum seckey_alg alg);
 int seckey_transport_parse(const char *text, enum seckey_transport *transport);
 const char *seckey_transport_name(enum seckey_transport transport);
-
-/* Only "YYYY-MM-DDTHH:MM:SSZ" (RFC 3339, UTC, no fraction), 1970..9999. */
-int seckey_time_parse(const char *text, time_t *t);
-int seckey_time_format(time_t t, char text[SECKEY_TIME_LEN]);
 
 #endif /* SECKEY_KEY_H */

@@ -11,7 +11,9 @@
 
 #include "seckey_base64.h"
 #include "seckey_keylist.h"
+#include "seckey_keylist_parse.h"
 #include "seckey_text.h"
+#include "seckey_time.h"
 
 struct seckey_keylist *
 seckey_keylist_new(void)
@@ -271,23 +273,6 @@ seckey_keylist_write(struct seckey_lock *lock,
 		return r;
 	r = seckey_file_replace(lock, text, len, diag);
 	free(text);
-
-	return r;
-}
-
-int
-seckey_keylist_save(const char *path, const struct seckey_user *user,
-    const struct seckey_keylist *list, int flags, struct seckey_diag *diag)
-{
-	struct seckey_lock *lock = NULL;
-	int r;
-
-	if (user == NULL)
-		return SECKEY_ERR_INVAL;
-	if ((r = seckey_file_lock(path, user, flags, &lock, diag)) != SECKEY_OK)
-		return r;
-	r = seckey_keylist_write(lock, list, user->name, diag);
-	seckey_file_unlock(&lock);
 
 	return r;
 }

@@ -41,15 +41,6 @@ struct seckey_keylist *seckey_keylist_new(void);
 void seckey_keylist_free(struct seckey_keylist **listp);
 
 /*
- * Parse len bytes of text (NUL-terminated); file names it in messages.
- * max_keys is the policy's (1 .. SECKEY_MAX_KEYS).  Returns 0,
- * SECKEY_ERR_SYNTAX, SECKEY_ERR_TOOMANY, SECKEY_ERR_DUP, ...
- */
-int seckey_keylist_parse(const char *text, size_t len, const char *file,
-    unsigned int max_keys, struct seckey_keylist **listp,
-    struct seckey_diag *diag);
-
-/*
  * Read the key list at path safely (see seckey_file_read; as the user
  * inside the home).  SECKEY_ERR_NOENT: the user has registered no key
  * (the file, or a folder inside the home such as ~/.config, is missing).
@@ -69,13 +60,6 @@ int seckey_keylist_format(const struct seckey_keylist *list,
 int seckey_keylist_write(struct seckey_lock *lock,
     const struct seckey_keylist *list, const char *user_name,
     struct seckey_diag *diag);
-
-/*
- * Lock, write and unlock in one go, for a list that was not read under
- * the lock.  flags: SECKEY_FILE_MKDIR.
- */
-int seckey_keylist_save(const char *path, const struct seckey_user *user,
-    const struct seckey_keylist *list, int flags, struct seckey_diag *diag);
 
 /*
  * Add an entry built from info (see seckey_key_new).  SECKEY_ERR_TOOMANY

@@ -15,7 +15,9 @@
 #include "seckey_base64.h"
 #include "seckey_conf.h"
 #include "seckey_keylist.h"
+#include "seckey_keylist_parse.h"
 #include "seckey_lock.h"
+#include "seckey_time.h"
 
 struct parse_state {
 	struct seckey_keylist	*list;

@@ -20,7 +20,6 @@ struct model {
 };
 
 static const struct model models[] = {
-	{ SECKEY_VIRTKEY_AAGUID, "pam_seckey virtual key" },
 	{ "cb69481e-8ff7-4039-93ec-0a2729a154a8", "YubiKey 5 Series" },
 	{ "ee882879-721c-4913-9775-3dfcce97072a", "YubiKey 5 Series" },
 	{ "2fc0579f-8113-47ea-b116-bb5a8db9202a",

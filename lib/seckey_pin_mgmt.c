@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "seckey_fido_err.h"
 #include "seckey_pin_mgmt.h"
 #include "seckey_text.h"
 

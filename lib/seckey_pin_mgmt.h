@@ -1,7 +1,7 @@
 /*
  * seckey_pin_mgmt.h: setting and changing a security key's PIN, for
  * "seckey pin set" and "seckey pin change".  The retries left are read
- * with seckey_pin_retries() (seckey_signin.h).
+ * with seckey_pin_retries() (seckey_assert.h).
  */
 #ifndef SECKEY_PIN_MGMT_H
 #define SECKEY_PIN_MGMT_H

@@ -27,7 +27,10 @@
 
 #include <openssl/rand.h>
 
-#include "seckey_signin.h"
+#include "seckey_assert.h"
+#include "seckey_fido_err.h"
+#include "seckey_probe.h"
+#include "seckey_time.h"
 
 #define PROBE_POLL_MS	200
 /*

@@ -425,23 +425,3 @@ fail:
 	fido_free(&fk, cose);
 	return r;
 }
-
-EVP_PKEY *
-seckey_pubkey_to_evp(const struct seckey_pubkey *pk)
-{
-	EVP_PKEY *pkey = NULL;
-	void *fk = NULL;
-	int cose = 0;
-
-	if (to_fido(pk, &fk, &cose) == SECKEY_OK) {
-		if (cose == COSE_ES256)
-			pkey = es256_pk_to_EVP_PKEY(fk);
-		else if (cose == COSE_EDDSA)
-			pkey = eddsa_pk_to_EVP_PKEY(fk);
-		else
-			pkey = rs256_pk_to_EVP_PKEY(fk);
-	}
-	fido_free(&fk, cose);
-
-	return pkey;
-}

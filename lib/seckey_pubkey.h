@@ -12,7 +12,6 @@
 #include <fido/eddsa.h>
 #include <fido/es256.h>
 #include <fido/rs256.h>
-#include <openssl/evp.h>
 
 #include "seckey_error.h"
 
@@ -58,8 +57,5 @@ void seckey_pubkey_free(struct seckey_pubkey **pkp);
 /* Check the signature of the statement idx of assert with pk. */
 int seckey_pubkey_verify(const struct seckey_pubkey *pk,
     const fido_assert_t *assert, size_t idx);
-
-/* A new EVP_PKEY holding pk (for tests and fuzzing); NULL on failure. */
-EVP_PKEY *seckey_pubkey_to_evp(const struct seckey_pubkey *pk);
 
 #endif /* SECKEY_PUBKEY_H */

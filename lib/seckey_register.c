@@ -21,12 +21,13 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 
+#include "seckey_authdata.h"
 #include "seckey_devinfo.h"
+#include "seckey_fido_err.h"
+#include "seckey_probe.h"
 #include "seckey_register.h"
-#include "seckey_signin.h"
+#include "seckey_time.h"
 
-#define FLAG_UP		0x01
-#define FLAG_UV		0x04
 #define USER_ID_LEN	32
 #define RP_NAME		"pam_seckey"
 
@@ -181,9 +182,9 @@ check_cred(const fido_cred_t *cred, struct seckey_diag *diag)
 	uint8_t flags = fido_cred_flags(cred);
 	int fido_r;
 
-	if (!(flags & FLAG_UP) || !(flags & FLAG_UV)) {
+	if (!(flags & SECKEY_FLAG_UP) || !(flags & SECKEY_FLAG_UV)) {
 		seckey_diag_set(diag, NULL, 0, "the new credential lacks the "
-		    "user %s flag (flags 0x%02x)", !(flags & FLAG_UV) ?
+		    "user %s flag (flags 0x%02x)", !(flags & SECKEY_FLAG_UV) ?
 		    "verification" : "presence", flags);
 		return SECKEY_ERR_FLAGS;
 	}

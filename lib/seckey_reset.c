@@ -4,7 +4,9 @@
 #include "config.h"
 
 
+#include "seckey_fido_err.h"
 #include "seckey_reset.h"
+#include "seckey_time.h"
 
 int
 seckey_device_reset(struct seckey_device *dev, int timeout_ms,

@@ -19,9 +19,10 @@
 #include <security/pam_modutil.h>
 
 #include "module.h"
+#include "seckey_assert.h"
 #include "seckey_keylist.h"
 #include "seckey_policy.h"
-#include "seckey_signin.h"
+#include "seckey_probe.h"
 
 struct signin {
 	pam_handle_t			*pamh;

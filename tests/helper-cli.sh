@@ -66,8 +66,8 @@ fi
 vk --keys 2 --transport usb,nfc -- 'set_pin 1234 "$DEV1"; sk devices'
 is "$rc" 0 "devices succeeds"
 like "$out" '^PATH +TRANSPORT  MODEL +PIN  RETRIES
-virtkey:[^ ]*key0-usb.sock +usb +pam_seckey virtual key +no +-
-nfc:virtkey:[^ ]*key1-nfc.sock +nfc +pam_seckey virtual key +yes +8$' \
+virtkey:[^ ]*key0-usb.sock +usb +pam_seckey Virtual Security Key +no +-
+nfc:virtkey:[^ ]*key1-nfc.sock +nfc +pam_seckey Virtual Security Key +yes +8$' \
 	"it lists path, transport, model, PIN set and retries left"
 vk -- 'SK_PRELOAD="$U2FONLY" sk devices'
 like "$out" 'virtkey:[^ ]*key0-usb.sock +usb +\(U2F only\) +- +-$' "a key that speaks U2F only is shown as such"

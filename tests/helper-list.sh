@@ -29,9 +29,9 @@ is "$rc" 0 "two keys are registered"
 
 run sk list
 is "$rc" 0 "list succeeds"
-like "$out" '^NAME                      MODEL                   TRANSPORT  REGISTERED
-pam_seckey virtual key 1  pam_seckey virtual key  usb        [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z
-Grüne Taste               pam_seckey virtual key  nfc        [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$' \
+like "$out" '^NAME            MODEL                                 TRANSPORT  REGISTERED
+Security key 1  86babe58-627a-45bd-885c-ff16bce5ed43  usb        [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z
+Grüne Taste     86babe58-627a-45bd-885c-ff16bce5ed43  nfc        [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$' \
 	"and shows name, model, transport and date, aligned by characters"
 is "$err" "" "with nothing on stderr"
 
@@ -49,8 +49,8 @@ for k in d["keys"]:
     print(k["name"], k["model"], k["aaguid"], k["transport"], k["algorithm"], k["created"][-1])
 ')
 	is "$json_check" "1 $SK_USER 10 2
-pam_seckey virtual key 1 pam_seckey virtual key 86babe58-627a-45bd-885c-ff16bce5ed43 usb es256 Z
-Grüne Taste pam_seckey virtual key 86babe58-627a-45bd-885c-ff16bce5ed43 nfc es256 Z" \
+Security key 1 None 86babe58-627a-45bd-885c-ff16bce5ed43 usb es256 Z
+Grüne Taste None 86babe58-627a-45bd-885c-ff16bce5ed43 nfc es256 Z" \
 		"it parses as JSON with exactly the documented members"
 	cred=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["keys"][0]["credential"])')
 	is "$cred" "$(sed -n '0,/credential/s/^  credential = "\(.*\)"$/\1/p' "$keys")" "credential is the id in the list"
@@ -61,9 +61,9 @@ fi
 
 # --- rename ----------------------------------------------------------------
 cp "$keys" "$TEST_TMP/keys.before"
-run sk rename "pam_seckey virtual key 1" "Blue key"
+run sk rename "Security key 1" "Blue key"
 is "$rc" 0 "rename succeeds"
-is "$err" 'seckey: renamed "pam_seckey virtual key 1" to "Blue key"' "and says so"
+is "$err" 'seckey: renamed "Security key 1" to "Blue key"' "and says so"
 is "$(key_names "$keys" | tr '\n' '|')" "Blue key|Grüne Taste|" "the list has the new name, in place"
 is "$(diff "$TEST_TMP/keys.before" "$keys" | grep -c '^[<>]')" 2 "and nothing else changed"
 
@@ -123,7 +123,7 @@ if sk_need_root 6 "a policy of the test's own"; then
 	run sk test
 	is "$rc" 1 "seckey test refuses it, as sign-in does"
 	like "$err" 'more than 2 keys' "naming the limit"
-	run sk delete "pam_seckey virtual key 3"
+	run sk delete "Security key 3"
 	is "$rc" 0 "and a key can be deleted to come back under the limit"
 	is "$(key_names "$keys" | wc -l)" 2 "leaving two"
 	sk_policy

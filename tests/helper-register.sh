@@ -25,9 +25,9 @@ rm -f "$logs/key0.log"
 vk --state "$state" --log-dir "$logs" -- 'printf "1234\n" | sk register'
 is "$rc" 0 "register with the PIN on standard input succeeds"
 like "$err" $'^Security key PIN: \nTouch your security key now\\.\n' "it asks for the PIN, then cues the touch"
-like "$err" $'\nseckey: registered "pam_seckey virtual key 1" \\(pam_seckey virtual key, usb\\) for '"$SK_USER"'$' \
+like "$err" $'\nseckey: registered "Security key 1" \\(security key, usb\\) for '"$SK_USER"'$' \
 	"and names the new key after its model and a number"
-is "$(key_names "$keys")" "pam_seckey virtual key 1" "the key list holds the new key"
+is "$(key_names "$keys")" "Security key 1" "the key list holds the new key"
 is "$(stat -c %a "$keys")" 600 "the key list has mode 0600"
 is "$(stat -c %a "$(dirname "$keys")"):$(stat -c %a "$(dirname "$(dirname "$keys")")")" 700:700 \
 	"the folders made for it have mode 0700"
@@ -57,7 +57,7 @@ cp "$keys" "$TEST_TMP/keys.before"
 rm -f "$logs/key0.log"
 vk --state "$state" --log-dir "$logs" -- 'printf "1234\n" | sk register --name Again'
 is "$rc" 1 "registering the same key again is refused"
-like "$err" 'seckey: this security key is already registered as "pam_seckey virtual key 1"$' \
+like "$err" 'seckey: this security key is already registered as "Security key 1"$' \
 	"with the name it is registered under"
 like "$(grep makeCredential "$logs/key0.log")" 'exclude=1 status=0x19$' \
 	"the key refused it itself: CREDENTIAL_EXCLUDED for the exclude list"
@@ -72,9 +72,9 @@ is "$rc" 1 "with two keys plugged in and no --device, register refuses"
 is "$err" 'seckey: 2 security keys are plugged in; choose one with --device PATH (see "seckey devices")' \
 	"and says how to choose"
 
-vk --state "$state" --keys 2 --log-dir "$logs" -- 'printf "5678\n" | sk register --device "$DEV1" --name "pam_seckey virtual key 1"'
+vk --state "$state" --keys 2 --log-dir "$logs" -- 'printf "5678\n" | sk register --device "$DEV1" --name "Security key 1"'
 is "$rc" 1 "a name in use is refused"
-is "$err" 'seckey: a key named "pam_seckey virtual key 1" is already registered; choose another name with --name' \
+is "$err" 'seckey: a key named "Security key 1" is already registered; choose another name with --name' \
 	"with a message naming it"
 unlike "$(cat "$logs/key1.log" 2>/dev/null)" 'makeCredential|clientPIN' "before the PIN is asked for"
 
@@ -86,8 +86,8 @@ ok $? "the key list is unchanged"
 
 vk --state "$state" --keys 2 -- 'printf "5678\n" | sk register --device "$DEV1" --name "Blue key"'
 is "$rc" 0 "--device and --name register the second key"
-like "$err" 'registered "Blue key" \(pam_seckey virtual key, usb\)' "under the name given"
-is "$(key_names "$keys" | tr '\n' '|')" "pam_seckey virtual key 1|Blue key|" \
+like "$err" 'registered "Blue key" \(security key, usb\)' "under the name given"
+is "$(key_names "$keys" | tr '\n' '|')" "Security key 1|Blue key|" \
 	"the list holds both keys, in the order registered"
 
 vk --state "$state" -- 'printf "1234\n" | sk register --device /nonexistent'
@@ -119,7 +119,7 @@ is "$err" "seckey: $SK_USER already has 10 security keys registered, the most th
 	"with the limit and what to do"
 is "$out" "" "the ten keys before it all registered"
 is "$(key_names "$keys" | wc -l)" 10 "the list holds ten keys"
-is "$(key_names "$keys" | tail -n 1)" "pam_seckey virtual key 10" "default names count up"
+is "$(key_names "$keys" | tail -n 1)" "Security key 10" "default names count up"
 unlike "$err" 'PIN' "the 11th key was refused before its PIN was asked for"
 
 # --- a long exclude list (longer than maxCredentialCountInList) ----------
@@ -132,8 +132,8 @@ vk --keys 4 --max-creds 2 --log-dir "$logs" -- 'for i in 0 1 2; do
 	set_pin 1234 "$DEV3" && printf "1234\n" | sk register --device "$DEV3" --name fourth'
 is "$rc" 0 "with maxCredentialCountInList 2, a fourth key still registers"
 like "$out" '^again=1$' "and the third key, beyond the first two credentials, is refused again"
-like "$err" 'already registered as "pam_seckey virtual key 3"' "as already registered"
-is "$(key_names "$keys" | tr '\n' '|')" "pam_seckey virtual key 1|pam_seckey virtual key 2|pam_seckey virtual key 3|fourth|" \
+like "$err" 'already registered as "Security key 3"' "as already registered"
+is "$(key_names "$keys" | tr '\n' '|')" "Security key 1|Security key 2|Security key 3|fourth|" \
 	"the list holds the four keys"
 like "$(grep makeCredential "$logs/key3.log")" 'exclude=2 status=0x00' "the exclude list was cut to what the key takes"
 
@@ -148,7 +148,7 @@ if sk_need_root 11 "a policy of the test's own"; then
 	sk_policy 'allowed_aaguids = {"2fc0579f-8113-47ea-b116-bb5a8db9202a"}'
 	vk -- 'set_pin 1234; printf "1234\n" | sk register'
 	is "$rc" 1 "a model the policy does not allow is refused"
-	is "$err" 'seckey: the policy does not allow this security key model (pam_seckey virtual key, AAGUID 86babe58-627a-45bd-885c-ff16bce5ed43)' \
+	is "$err" 'seckey: the policy does not allow this security key model (security key, AAGUID 86babe58-627a-45bd-885c-ff16bce5ed43)' \
 		"before the PIN is asked for"
 	sk_policy 'allowed_aaguids = {"86babe58-627a-45bd-885c-ff16bce5ed43"}
 enabled = false'

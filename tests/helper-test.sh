@@ -22,7 +22,7 @@ is "$rc" 0 "two keys are registered (a third is not)"
 
 vk --state "$state" --keys 3 --log-dir "$logs" -- 'printf "5678\n" | sk test "Red key"'
 is "$rc" 0 "test NAME succeeds with that key's PIN"
-is "$err" $'Security key PIN: \nTouch your security key now.\nseckey: sign-in works with "Red key" (pam_seckey virtual key, usb)\nseckey: note: security keys are still switched off in the policy (enabled = false), so sign-in does not use them yet' \
+is "$err" $'Security key PIN: \nTouch your security key now.\nseckey: sign-in works with "Red key" (security key, usb)\nseckey: note: security keys are still switched off in the policy (enabled = false), so sign-in does not use them yet' \
 	"it asks for the PIN, cues the touch and names the key that answered"
 like "$(grep 'getAssertion' "$logs/key1.log" | tail -n 1)" 'up=1 uv=0 pinauth=1 allow=1 status=0x00$' \
 	"the assertion had user presence and the PIN (pinUvAuthParam)"
@@ -80,7 +80,7 @@ seckey: none of the security keys plugged in holds a registered credential of $S
 enabled = true'
 	vk --state "$state" --keys 3 -- 'sk test "Blue key" </dev/null'
 	is "$rc" 0 "with user_verification none no PIN is asked for"
-	is "$err" $'Touch your security key now.\nseckey: sign-in works with "Blue key" (pam_seckey virtual key, usb)' \
+	is "$err" $'Touch your security key now.\nseckey: sign-in works with "Blue key" (security key, usb)' \
 		"only the touch, and no note once keys are enabled"
 
 	sk_policy 'allowed_aaguids = {"2fc0579f-8113-47ea-b116-bb5a8db9202a"}'

@@ -16,7 +16,7 @@ alice_dir=$(dirname "$alice_keys")
 
 vk --state "$state" -- 'set_pin 1234 && printf "1234\n" | sk --user alice register --name "Alice key"'
 is "$rc" 0 "root registers a key for alice with --user"
-like "$err" 'registered "Alice key" \(pam_seckey virtual key, usb\) for alice$' "and names her"
+like "$err" 'registered "Alice key" \(security key, usb\) for alice$' "and names her"
 is "$(key_names "$alice_keys")" "Alice key" "the entry is in alice's list"
 is "$(stat -c '%u %a' "$alice_keys")" "2001 600" "which belongs to alice, mode 0600"
 is "$(stat -c '%u %a' "$alice_dir") $(stat -c '%u %a' "$(dirname "$alice_dir")")" "2001 700 2001 700" \

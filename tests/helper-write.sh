@@ -130,7 +130,7 @@ vk --state "$state" --keys 3 --latency 20 -- '
 	printf "1234\n" | sk register --device "$DEV2" 2>/dev/null & two=$!
 	wait $one; echo "one=$?"; wait $two; echo "two=$?"'
 is "$out" $'one=0\ntwo=0' "two registrations with default names at once both succeed"
-is "$(key_names "$keys" | sort | tr '\n' '|')" "First|pam_seckey virtual key 1|pam_seckey virtual key 2|" \
+is "$(key_names "$keys" | sort | tr '\n' '|')" "First|Security key 1|Security key 2|" \
 	"with distinct default names"
 rm -f "$keys_dir"/err*
 

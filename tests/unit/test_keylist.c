@@ -16,8 +16,11 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "pubkey_evp.h"
 #include "seckey_base64.h"
 #include "seckey_keylist.h"
+#include "seckey_keylist_parse.h"
+#include "seckey_time.h"
 #include "tap.h"
 #include "testutil.h"
 
@@ -173,7 +176,7 @@ three_keys(void)
 static bool
 same_pubkey(const struct seckey_pubkey *a, const struct seckey_pubkey *b)
 {
-	EVP_PKEY *pa = seckey_pubkey_to_evp(a), *pb = seckey_pubkey_to_evp(b);
+	EVP_PKEY *pa = pubkey_to_evp(a), *pb = pubkey_to_evp(b);
 	bool same = pa != NULL && pb != NULL && EVP_PKEY_eq(pa, pb) == 1;
 
 	EVP_PKEY_free(pa);
@@ -227,6 +230,24 @@ test_round_trip(void)
 	ok(list == NULL, "free sets the pointer to NULL");
 }
 
+/* Lock, write and unlock in one go, as seckey does under its lock. */
+static int
+keylist_save(const char *path, const struct seckey_user *user,
+    const struct seckey_keylist *list, int flags, struct seckey_diag *diag)
+{
+	struct seckey_lock *lock = NULL;
+	int r;
+
+	if (user == NULL)
+		return SECKEY_ERR_INVAL;
+	if ((r = seckey_file_lock(path, user, flags, &lock, diag)) != SECKEY_OK)
+		return r;
+	r = seckey_keylist_write(lock, list, user->name, diag);
+	seckey_file_unlock(&lock);
+
+	return r;
+}
+
 static void
 test_files(void)
 {
@@ -242,7 +263,7 @@ test_files(void)
 	snprintf(path, sizeof(path), "%s/.config/seckey/keys.conf", home);
 	is_int(seckey_keylist_read(path, &user, 10, &back, &diag),
 	    SECKEY_ERR_NOENT, "no list yet: NOENT");
-	is_int(seckey_keylist_save(path, &user, list, SECKEY_FILE_MKDIR,
+	is_int(keylist_save(path, &user, list, SECKEY_FILE_MKDIR,
 	    &diag), SECKEY_OK, "save a list");
 	ok(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600,
 	    "mode 0600");

@@ -12,6 +12,7 @@
 #include "seckey_key.h"
 #include "seckey_mem.h"
 #include "seckey_text.h"
+#include "seckey_time.h"
 #include "tap.h"
 
 static void

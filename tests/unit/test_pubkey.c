@@ -18,6 +18,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "pubkey_evp.h"
 #include "seckey_pubkey.h"
 #include "tap.h"
 
@@ -46,7 +47,7 @@ loads_as(const unsigned char *der, int len, enum seckey_alg alg,
 	int same = 0;
 
 	if (seckey_pubkey_load(der, (size_t)len, alg, &pk, NULL) == SECKEY_OK &&
-	    (got = seckey_pubkey_to_evp(pk)) != NULL)
+	    (got = pubkey_to_evp(pk)) != NULL)
 		same = EVP_PKEY_eq(got, want) == 1;
 	EVP_PKEY_free(got);
 	seckey_pubkey_free(&pk);
