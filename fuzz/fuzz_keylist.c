@@ -17,6 +17,7 @@
 #include "fuzz_check.h"
 #include "seckey_keylist.h"
 #include "seckey_keylist_parse.h"
+#include "seckey_pubkey.h"
 
 #define FILE_NAME	"fuzz.keys"
 #define USER_NAME	"fuzz"

@@ -17,6 +17,7 @@
 
 #include "seckey_assert.h"
 #include "seckey_authdata.h"
+#include "seckey_pubkey.h"
 #include "seckey_fido_err.h"
 #include "seckey_time.h"
 

@@ -8,6 +8,7 @@
 
 #include "seckey_device.h"
 #include "seckey_fd.h"
+#include "seckey_transport.h"
 
 void
 seckey_device_paths_free(char ***pathsp)
@@ -61,14 +62,6 @@ fail:
 	if (r != SECKEY_OK)
 		*countp = 0;
 	return r;
-}
-
-enum seckey_transport
-seckey_transport_of_path(const char *path)
-{
-	if (strncmp(path, "nfc:", 4) == 0 || strncmp(path, "pcsc:", 5) == 0)
-		return SECKEY_TRANSPORT_NFC;
-	return SECKEY_TRANSPORT_USB;
 }
 
 void

@@ -18,6 +18,7 @@
 
 #include "seckey_error.h"
 #include "seckey_key.h"
+#include "seckey_transport.h"
 
 /* More keys than anyone plugs in at once; the rest are ignored. */
 #define SECKEY_DEVICES_MAX	16
@@ -63,8 +64,5 @@ void seckey_device_free(struct seckey_device **devp);
 
 /* From the getInfo answer libfido2 kept when the key was opened. */
 bool seckey_device_has_pin(const struct seckey_device *dev);
-
-/* The transport a libfido2 path stands for ("nfc:" and "pcsc:" prefixes). */
-enum seckey_transport seckey_transport_of_path(const char *path);
 
 #endif /* SECKEY_DEVICE_H */

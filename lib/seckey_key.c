@@ -9,65 +9,9 @@
 #include <string.h>
 
 #include "seckey_key.h"
+#include "seckey_pubkey.h"
 #include "seckey_text.h"
 #include "seckey_time.h"
-
-static const char *const alg_names[] = {
-	[SECKEY_ALG_ES256] = "es256",
-	[SECKEY_ALG_EDDSA] = "eddsa",
-	[SECKEY_ALG_RS256] = "rs256",
-};
-
-static const char *const transport_names[] = {
-	[SECKEY_TRANSPORT_USB] = "usb",
-	[SECKEY_TRANSPORT_NFC] = "nfc",
-};
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-int
-seckey_alg_parse(const char *text, enum seckey_alg *alg)
-{
-	size_t i;
-
-	for (i = 0; text != NULL && i < NELEM(alg_names); i++)
-		if (strcmp(text, alg_names[i]) == 0) {
-			*alg = (enum seckey_alg)i;
-			return SECKEY_OK;
-		}
-
-	return SECKEY_ERR_SYNTAX;
-}
-
-const char *
-seckey_alg_name(enum seckey_alg alg)
-{
-	if ((size_t)alg >= NELEM(alg_names))
-		return "unknown";
-	return alg_names[alg];
-}
-
-int
-seckey_transport_parse(const char *text, enum seckey_transport *transport)
-{
-	size_t i;
-
-	for (i = 0; text != NULL && i < NELEM(transport_names); i++)
-		if (strcmp(text, transport_names[i]) == 0) {
-			*transport = (enum seckey_transport)i;
-			return SECKEY_OK;
-		}
-
-	return SECKEY_ERR_SYNTAX;
-}
-
-const char *
-seckey_transport_name(enum seckey_transport transport)
-{
-	if ((size_t)transport >= NELEM(transport_names))
-		return "unknown";
-	return transport_names[transport];
-}
 
 int
 seckey_key_name_check(const char *name, char *why, size_t size)
@@ -122,9 +66,9 @@ info_fault(const struct seckey_key_info *info)
 	if (info->cred_id == NULL || info->cred_id_len < 1 ||
 	    info->cred_id_len > SECKEY_CRED_ID_MAX)
 		return "credential must be 1 to 1023 bytes";
-	if ((size_t)info->alg >= NELEM(alg_names))
+	if (!seckey_alg_known(info->alg))
 		return "algorithm must be es256, eddsa or rs256";
-	if ((size_t)info->transport >= NELEM(transport_names))
+	if (!seckey_transport_known(info->transport))
 		return "transport must be usb or nfc";
 	if (seckey_time_format(info->created, when) != SECKEY_OK)
 		return "created must lie between 1970 and 9999";

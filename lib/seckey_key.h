@@ -11,16 +11,15 @@
 #include <time.h>
 
 #include "seckey_aaguid.h"
+#include "seckey_alg.h"
 #include "seckey_error.h"
-#include "seckey_pubkey.h"
+#include "seckey_transport.h"
 
 #define SECKEY_NAME_MAX		64	/* characters, not bytes */
 #define SECKEY_CRED_ID_MAX	1023	/* bytes */
 
-enum seckey_transport {
-	SECKEY_TRANSPORT_USB,
-	SECKEY_TRANSPORT_NFC,
-};
+/* Loaded public key, internal to libseckey (seckey_pubkey.h). */
+struct seckey_pubkey;
 
 struct seckey_key {
 	char			*name;
@@ -75,10 +74,5 @@ bool seckey_key_name_valid(const char *name);
  * in why (size bytes; why may be NULL) that never quotes the name.
  */
 int seckey_key_name_check(const char *name, char *why, size_t size);
-
-int seckey_alg_parse(const char *text, enum seckey_alg *alg);
-const char *seckey_alg_name(enum seckey_alg alg);
-int seckey_transport_parse(const char *text, enum seckey_transport *transport);
-const char *seckey_transport_name(enum seckey_transport transport);
 
 #endif /* SECKEY_KEY_H */

@@ -17,6 +17,7 @@
 #include "seckey_keylist.h"
 #include "seckey_keylist_parse.h"
 #include "seckey_lock.h"
+#include "seckey_pubkey.h"
 #include "seckey_time.h"
 
 struct parse_state {

@@ -13,16 +13,11 @@
 #include <fido/es256.h>
 #include <fido/rs256.h>
 
+#include "seckey_alg.h"
 #include "seckey_error.h"
 
 #define SECKEY_PUBKEY_MAX	4096	/* bytes of DER */
 #define SECKEY_RSA_BITS		2048	/* the only size libfido2 verifies */
-
-enum seckey_alg {
-	SECKEY_ALG_ES256,	/* ECDSA P-256 with SHA-256 */
-	SECKEY_ALG_EDDSA,	/* Ed25519 */
-	SECKEY_ALG_RS256,	/* RSASSA-PKCS1-v1_5 with SHA-256 */
-};
 
 #define SECKEY_ES256_POINT_LEN	65	/* 0x04, x, y */
 #define SECKEY_EDDSA_KEY_LEN	32

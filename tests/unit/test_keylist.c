@@ -20,6 +20,7 @@
 #include "seckey_base64.h"
 #include "seckey_keylist.h"
 #include "seckey_keylist_parse.h"
+#include "seckey_pubkey.h"
 #include "seckey_time.h"
 #include "tap.h"
 #include "testutil.h"
