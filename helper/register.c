@@ -236,7 +236,7 @@ registration(struct helper_ctx *ctx, struct registration *reg,
 	    (status = make_credential(ctx, dev, list, &cred)) != EXIT_DONE)
 		goto out;
 	reg->cred = cred;
-	reg->transport = dev->transport;
+	reg->transport = seckey_device_transport(dev);
 	if ((status = helper_list_update(ctx, SECKEY_FILE_MKDIR, add_entry,
 	    reg)) != EXIT_DONE)
 		goto out;

@@ -46,7 +46,7 @@ confirm(const struct seckey_device *dev, bool yes)
 
 	helper_msg("a reset erases every credential on the security key at "
 	    "%s, for this machine and every other site, and removes its PIN",
-	    dev->path);
+	    seckey_device_path(dev));
 	if (yes)
 		return EXIT_DONE;
 	if (!helper_on_terminal())

@@ -118,7 +118,8 @@ sign_in(struct helper_ctx *ctx, const struct seckey_keylist *list)
 		goto out;
 	}
 	helper_msg("sign-in works with \"%s\" (%s, %s)", key->name,
-	    helper_model(&key->aaguid), seckey_transport_name(dev->transport));
+	    helper_model(&key->aaguid), seckey_transport_name(
+	    seckey_device_transport(dev)));
 	if (!ctx->policy->enabled)
 		helper_msg("note: security keys are still switched off in "
 		    "the policy (enabled = false), so sign-in does not use "

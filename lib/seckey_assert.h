@@ -9,13 +9,15 @@
 #ifndef SECKEY_ASSERT_H
 #define SECKEY_ASSERT_H
 
-#include <fido.h>
-
 #include "seckey_device.h"
 #include "seckey_error.h"
 #include "seckey_key.h"
 #include "seckey_mem.h"
 #include "seckey_signin_opts.h"
+
+#ifdef SECKEY_INTERNAL
+#include <fido.h>
+#endif
 
 /*
  * The assertion proper.  pin may be NULL only when !opts->require_uv.
@@ -27,6 +29,7 @@ int seckey_authenticate(struct seckey_device *dev,
     const struct seckey_key *key, const struct seckey_pin *pin,
     const struct seckey_signin_opts *opts, struct seckey_diag *diag);
 
+#ifdef SECKEY_INTERNAL
 /*
  * Does assert hold one statement, for key's credential, signed by key's
  * registered public key over the request's client data hash and rp_id?
@@ -34,6 +37,7 @@ int seckey_authenticate(struct seckey_device *dev,
  */
 int seckey_assert_check_signed(const fido_assert_t *assert,
     const struct seckey_key *key, struct seckey_diag *diag);
+#endif
 
 /* PIN retries left on dev, or a negative SECKEY_ERR_*. */
 int seckey_pin_retries(struct seckey_device *dev);

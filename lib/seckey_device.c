@@ -153,3 +153,15 @@ seckey_device_has_pin(const struct seckey_device *dev)
 {
 	return fido_dev_has_pin(dev->dev);
 }
+
+const char *
+seckey_device_path(const struct seckey_device *dev)
+{
+	return dev->path;
+}
+
+enum seckey_transport
+seckey_device_transport(const struct seckey_device *dev)
+{
+	return dev->transport;
+}

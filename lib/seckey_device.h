@@ -2,7 +2,10 @@
  * seckey_device.h: security keys plugged in, through libfido2.
  *
  * A struct seckey_device is one opened key: the libfido2 handle plus what
- * the manifest said about it (path, transport, product).  Opening a key
+ * the manifest said about it (path, transport, product).  As libfido2's
+ * fido/types.h does, the struct is defined for libseckey only (built with
+ * SECKEY_INTERNAL); the module and seckey see an opaque type and its
+ * accessors, and so compile without libfido2's headers.  Opening a key
  * costs libfido2's CTAPHID INIT and one authenticatorGetInfo; everything
  * the sign-in needs from getInfo (PIN set?, FIDO2?) is read from what
  * libfido2 kept of that answer, so no second getInfo is sent.
@@ -14,15 +17,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <fido.h>
-
 #include "seckey_error.h"
 #include "seckey_key.h"
 #include "seckey_transport.h"
 
+#ifdef SECKEY_INTERNAL
+#include <fido.h>
+#endif
+
 /* More keys than anyone plugs in at once; the rest are ignored. */
 #define SECKEY_DEVICES_MAX	16
 
+struct seckey_device;
+
+#ifdef SECKEY_INTERNAL
 struct seckey_device {
 	fido_dev_t		*dev;
 	char			*path;
@@ -32,6 +40,7 @@ struct seckey_device {
 	bool			 probed;
 	uint32_t		 probe_count;
 };
+#endif
 
 /*
  * The paths of the keys plugged in now, at most SECKEY_DEVICES_MAX.
@@ -64,5 +73,11 @@ void seckey_device_free(struct seckey_device **devp);
 
 /* From the getInfo answer libfido2 kept when the key was opened. */
 bool seckey_device_has_pin(const struct seckey_device *dev);
+
+/* The libfido2 path the key was opened by; valid while dev is. */
+const char *seckey_device_path(const struct seckey_device *dev);
+
+/* USB or NFC, as the path tells it. */
+enum seckey_transport seckey_device_transport(const struct seckey_device *dev);
 
 #endif /* SECKEY_DEVICE_H */

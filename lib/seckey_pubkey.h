@@ -6,6 +6,11 @@
 #ifndef SECKEY_PUBKEY_H
 #define SECKEY_PUBKEY_H
 
+/* Internal to libseckey: it needs libfido2's headers. */
+#ifndef SECKEY_INTERNAL
+#error "seckey_pubkey.h is internal to libseckey (SECKEY_INTERNAL)"
+#endif
+
 #include <stddef.h>
 
 #include <fido.h>

@@ -237,7 +237,8 @@ find_key(struct signin *s)
 	s->detail.key_name = s->key->name;
 	if (s->debug)
 		module_log(s->pamh, LOG_DEBUG, "user %s: key \"%s\" found at "
-		    "%s", s->user.name, s->key->name, s->dev->path);
+		    "%s", s->user.name, s->key->name,
+		    seckey_device_path(s->dev));
 	return OUTCOME_SUCCESS;
 }
 
