@@ -64,6 +64,13 @@ static long rounds;
 static atomic_long counts[NCODES + 1];
 static atomic_long mismatches, group_changes, fsid_changes;
 static atomic_bool done;
+/*
+ * One virtual key, like one person's key: a sign-in meant to succeed
+ * holds it from the probe to the assertion, since a second sign-in's PIN
+ * token would void the first's, as on a real key.  Every other case runs
+ * beside it, on the other threads.
+ */
+static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const char *
 code_name(int code)
@@ -161,7 +168,11 @@ signer(void *arg)
 
 	for (i = 0; i < rounds; i++) {
 		tc = &cases[(first + (size_t)i) % ncases];
+		if (tc->expected == PAM_SUCCESS)
+			pthread_mutex_lock(&key_lock);
 		r = sign_in(tc);
+		if (tc->expected == PAM_SUCCESS)
+			pthread_mutex_unlock(&key_lock);
 		atomic_fetch_add(&counts[count_slot(r)], 1);
 		if (r != tc->expected &&
 		    atomic_fetch_add(&mismatches, 1) < 5)
