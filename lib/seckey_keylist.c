@@ -90,12 +90,13 @@ seckey_keylist_add(struct seckey_keylist *list, unsigned int max_keys,
 		    key->name, max_keys);
 		goto fail;
 	}
-	r = SECKEY_ERR_DUP;
+	r = SECKEY_ERR_DUP_NAME;
 	if (seckey_keylist_find(list, key->name) != NULL) {
 		seckey_diag_set(diag, NULL, 0, "key name \"%s\" is used twice",
 		    key->name);
 		goto fail;
 	}
+	r = SECKEY_ERR_DUP_CRED;
 	if (seckey_keylist_find_cred(list, key->cred_id,
 	    key->cred_id_len) != NULL) {
 		seckey_diag_set(diag, NULL, 0, "key \"%s\": this credential "
@@ -134,7 +135,7 @@ seckey_keylist_rename(struct seckey_keylist *list, const char *old_name,
 	    seckey_keylist_find(list, new_name) != NULL) {
 		seckey_diag_set(diag, NULL, 0, "key name \"%s\" is already "
 		    "used", new_name);
-		return SECKEY_ERR_DUP;
+		return SECKEY_ERR_DUP_NAME;
 	}
 	if ((copy = strdup(new_name)) == NULL) {
 		seckey_diag_set(diag, NULL, 0, "out of memory");

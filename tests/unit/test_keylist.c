@@ -339,18 +339,18 @@ test_duplicates(void)
 
 	if (asprintf(&text, "%s%s", a, b) < 0)
 		exit(99);
-	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_DUP,
+	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_DUP_NAME,
 	    "a name used twice is refused");
 	has_str(diag.msg, "\"Blue\" is used twice", "and named");
 	free(text);
 	if (asprintf(&text, "%skey \"Blue\" {\n}\n", a) < 0)
 		exit(99);
-	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_DUP,
+	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_DUP_NAME,
 	    "so is a second, empty section of the same name");
 	free(text);
 	if (asprintf(&text, "%s%s", a, c) < 0)
 		exit(99);
-	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_DUP,
+	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_DUP_CRED,
 	    "a credential used twice is refused");
 	has_str(diag.msg, "already registered", "and named");
 	ok(list == NULL, "no list");
@@ -561,7 +561,7 @@ test_edit(void)
 	ok(seckey_keylist_find(list, "Green key") != NULL &&
 	    seckey_keylist_find(list, "Blue key") == NULL, "renamed");
 	is_int(seckey_keylist_rename(list, "Green key", "Backup", &diag),
-	    SECKEY_ERR_DUP, "rename to a name in use");
+	    SECKEY_ERR_DUP_NAME, "rename to a name in use");
 	is_int(seckey_keylist_rename(list, "Nope", "Other", &diag),
 	    SECKEY_ERR_NOTFOUND, "rename a missing key");
 	is_int(seckey_keylist_rename(list, "Green key", "", &diag),
