@@ -62,6 +62,15 @@ int seckey_keylist_write(struct seckey_lock *lock,
     struct seckey_diag *diag);
 
 /*
+ * Would an entry named name fit?  SECKEY_ERR_TOOMANY when the list
+ * already holds max_keys, then SECKEY_ERR_DUP_NAME when name (if not
+ * NULL) is taken: the refusals seckey_keylist_add() gives before it
+ * looks at the credential, for a caller that must refuse early.
+ */
+int seckey_keylist_can_add(const struct seckey_keylist *list,
+    unsigned int max_keys, const char *name, struct seckey_diag *diag);
+
+/*
  * Add an entry built from info (see seckey_key_new).  In this order:
  * what seckey_key_new() refuses (SECKEY_ERR_SYNTAX for a bad name, ...),
  * SECKEY_ERR_TOOMANY when the list already holds max_keys,
@@ -83,6 +92,21 @@ int seckey_keylist_rename(struct seckey_keylist *list, const char *old_name,
 /* SECKEY_ERR_NOTFOUND when there is no key of that name. */
 int seckey_keylist_delete(struct seckey_keylist *list, const char *name,
     struct seckey_diag *diag);
+
+/*
+ * Take the entry named name out of the list and hand it to the caller
+ * (free it with seckey_key_free); the others keep their order.
+ * SECKEY_ERR_NOTFOUND when there is no key of that name.
+ */
+int seckey_keylist_remove(struct seckey_keylist *list, const char *name,
+    struct seckey_key **keyp, struct seckey_diag *diag);
+
+/*
+ * The entry named name, still owned by the list.  SECKEY_ERR_NOTFOUND
+ * when there is no key of that name.
+ */
+int seckey_keylist_get(struct seckey_keylist *list, const char *name,
+    struct seckey_key **keyp, struct seckey_diag *diag);
 
 const struct seckey_key *seckey_keylist_find(
     const struct seckey_keylist *list, const char *name);
