@@ -69,19 +69,31 @@ seckey_keylist_find_cred(const struct seckey_keylist *list,
 	return NULL;
 }
 
+/* The index of the key named name, or SECKEY_ERR_NOTFOUND. */
+static int
+locate(const struct seckey_keylist *list, const char *name, long *ip,
+    struct seckey_diag *diag)
+{
+	if ((*ip = find_index(list, name)) < 0) {
+		seckey_diag_set(diag, NULL, 0, "no key of that name");
+		return SECKEY_ERR_NOTFOUND;
+	}
+
+	return SECKEY_OK;
+}
+
 int
 seckey_keylist_get(struct seckey_keylist *list, const char *name,
     struct seckey_key **keyp, struct seckey_diag *diag)
 {
 	long i;
+	int r;
 
 	if (list == NULL || name == NULL || keyp == NULL)
 		return SECKEY_ERR_INVAL;
 	*keyp = NULL;
-	if ((i = find_index(list, name)) < 0) {
-		seckey_diag_set(diag, NULL, 0, "no key of that name");
-		return SECKEY_ERR_NOTFOUND;
-	}
+	if ((r = locate(list, name, &i, diag)) != SECKEY_OK)
+		return r;
 	*keyp = list->keys[i];
 
 	return SECKEY_OK;
@@ -149,13 +161,12 @@ seckey_keylist_rename(struct seckey_keylist *list, const char *old_name,
 {
 	char fault[SECKEY_DIAG_MSG_MAX], *copy;
 	long i;
+	int r;
 
 	if (list == NULL || old_name == NULL || new_name == NULL)
 		return SECKEY_ERR_INVAL;
-	if ((i = find_index(list, old_name)) < 0) {
-		seckey_diag_set(diag, NULL, 0, "no key of that name");
-		return SECKEY_ERR_NOTFOUND;
-	}
+	if ((r = locate(list, old_name, &i, diag)) != SECKEY_OK)
+		return r;
 	if (seckey_key_name_check(new_name, fault,
 	    sizeof(fault)) != SECKEY_OK) {
 		seckey_diag_set(diag, NULL, 0, "%s", fault);
@@ -182,15 +193,12 @@ seckey_keylist_remove(struct seckey_keylist *list, const char *name,
     struct seckey_key **keyp, struct seckey_diag *diag)
 {
 	long i;
+	int r;
 
-	if (list == NULL || name == NULL || keyp == NULL)
-		return SECKEY_ERR_INVAL;
-	*keyp = NULL;
-	if ((i = find_index(list, name)) < 0) {
-		seckey_diag_set(diag, NULL, 0, "no key of that name");
-		return SECKEY_ERR_NOTFOUND;
-	}
-	*keyp = list->keys[i];
+	if ((r = seckey_keylist_get(list, name, keyp, diag)) != SECKEY_OK)
+		return r;
+	/* Found by seckey_keylist_get(), so i >= 0. */
+	i = find_index(list, name);
 	/* Keep the order: it is the order the user registered them in. */
 	memmove(&list->keys[i], &list->keys[i + 1],
 	    (list->count - (size_t)i - 1) * sizeof(list->keys[0]));
