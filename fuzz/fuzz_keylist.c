@@ -117,7 +117,7 @@ check_edits(struct seckey_keylist *list)
 	if (count > 1) {
 		r = seckey_keylist_rename(list, first, list->keys[1]->name,
 		    &diag);
-		FUZZ_CHECK(r == SECKEY_ERR_DUP);
+		FUZZ_CHECK(r == SECKEY_ERR_DUP_NAME);
 	}
 	r = seckey_keylist_rename(list, first, " bad name", &diag);
 	FUZZ_CHECK(r == SECKEY_ERR_SYNTAX);

@@ -55,18 +55,16 @@ static int
 delete_entry(struct helper_ctx *ctx, struct seckey_keylist *list, void *arg)
 {
 	struct target *target = arg;
-	const char *name = target->name;
+	struct seckey_key *key = NULL;
 	struct seckey_diag diag;
-	long i;
 	int r;
 
 	seckey_diag_clear(&diag);
-	if ((i = helper_list_index(list, name)) < 0)
-		return helper_refuse("%s has no key named \"%s\" (see \"seckey "
-		    "list\")", ctx->user.name, name);
-	target->on_key = plugged_holds(ctx, list->keys[i]);
-	if ((r = seckey_keylist_delete(list, name, &diag)) != SECKEY_OK)
-		return helper_fail(r, &diag);
+	if ((r = seckey_keylist_remove(list, target->name, &key,
+	    &diag)) != SECKEY_OK)
+		return helper_key_fail(ctx, r, target->name, NULL, &diag);
+	target->on_key = plugged_holds(ctx, key);
+	seckey_key_free(&key);
 
 	return EXIT_DONE;
 }
@@ -76,15 +74,17 @@ static int
 confirm(struct helper_ctx *ctx, const char *name)
 {
 	struct seckey_keylist *list = NULL;
+	struct seckey_key *key = NULL;
+	struct seckey_diag diag;
 	char prompt[512];
-	int status;
+	int r, status;
 
 	if ((status = helper_list_read(ctx, SECKEY_MAX_KEYS,
 	    &list)) != EXIT_DONE)
 		return status;
-	if (helper_list_index(list, name) < 0)
-		status = helper_refuse("%s has no key named \"%s\" (see "
-		    "\"seckey list\")", ctx->user.name, name);
+	seckey_diag_clear(&diag);
+	if ((r = seckey_keylist_get(list, name, &key, &diag)) != SECKEY_OK)
+		status = helper_key_fail(ctx, r, name, NULL, &diag);
 	seckey_keylist_free(&list);
 	if (status != EXIT_DONE)
 		return status;

@@ -103,7 +103,10 @@ int helper_list_read(struct helper_ctx *ctx, unsigned int max_keys,
     struct seckey_keylist **listp);
 int helper_list_update(struct helper_ctx *ctx, int flags,
     helper_edit_fn edit, void *arg);
-long helper_list_index(const struct seckey_keylist *list, const char *name);
+
+/* keyerr.c */
+int helper_key_fail(const struct helper_ctx *ctx, int err, const char *name,
+    const char *new_name, const struct seckey_diag *diag);
 
 /* The subcommands, one file each. */
 int cmd_devices(struct helper_ctx *ctx, int argc, char **argv);

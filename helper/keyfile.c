@@ -7,26 +7,12 @@
  */
 #include <config.h>
 
-#include <string.h>
-
 #include "helper.h"
 #include "seckey_time.h"
 
 /* A writer holds the lock for milliseconds: wait this long for it. */
 #define LOCK_TRIES	50
 #define LOCK_WAIT_MS	100
-
-long
-helper_list_index(const struct seckey_keylist *list, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < list->count; i++)
-		if (strcmp(list->keys[i]->name, name) == 0)
-			return (long)i;
-
-	return -1;
-}
 
 /* A missing list is an empty one: the user has registered no key. */
 int

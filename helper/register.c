@@ -29,31 +29,19 @@ struct registration {
 	char				 chosen[SECKEY_NAME_MAX * 4 + 1];
 };
 
-static int
-refuse_full(const struct helper_ctx *ctx)
-{
-	return helper_refuse("%s already has %zu security key%s registered, "
-	    "the most the policy allows; delete one first (\"seckey delete "
-	    "NAME\")", ctx->user.name, (size_t)ctx->policy->max_keys,
-	    ctx->policy->max_keys == 1 ? "" : "s");
-}
-
-static int
-refuse_name(const char *name)
-{
-	return helper_refuse("a key named \"%s\" is already registered; "
-	    "choose another name with --name", name);
-}
-
-/* Refusals that need neither the key nor the PIN. */
+/* Refusals that need neither the key nor the PIN: a full list, a name
+ * in use. */
 static int
 check_list(const struct helper_ctx *ctx, const struct seckey_keylist *list,
     const char *name)
 {
-	if (list->count >= ctx->policy->max_keys)
-		return refuse_full(ctx);
-	if (name != NULL && helper_list_index(list, name) >= 0)
-		return refuse_name(name);
+	struct seckey_diag diag;
+	int r;
+
+	seckey_diag_clear(&diag);
+	if ((r = seckey_keylist_can_add(list, ctx->policy->max_keys, name,
+	    &diag)) != SECKEY_OK)
+		return helper_key_fail(ctx, r, NULL, name, &diag);
 
 	return EXIT_DONE;
 }
@@ -104,7 +92,7 @@ default_name(const struct seckey_keylist *list,
 		model = "Security key";
 	for (n = 1; n <= DEFAULT_NAME_MAX; n++) {
 		snprintf(name, size, "%s %d", model, n);
-		if (helper_list_index(list, name) < 0)
+		if (seckey_keylist_find(list, name) == NULL)
 			return EXIT_DONE;
 	}
 
@@ -120,17 +108,11 @@ add_entry(struct helper_ctx *ctx, struct seckey_keylist *list, void *arg)
 	struct seckey_diag diag;
 	int r, status;
 
-	if ((status = check_list(ctx, list, reg->name)) != EXIT_DONE)
-		return status;
 	if (reg->name != NULL)
 		snprintf(reg->chosen, sizeof(reg->chosen), "%s", reg->name);
 	else if ((status = default_name(list, &reg->cred->aaguid, reg->chosen,
 	    sizeof(reg->chosen))) != EXIT_DONE)
 		return status;
-	if (seckey_keylist_find_cred(list, reg->cred->cred_id,
-	    reg->cred->cred_id_len) != NULL)
-		return helper_refuse("this security key was registered by "
-		    "another seckey in the meantime");
 
 	memset(&info, 0, sizeof(info));
 	info.name = reg->chosen;
@@ -145,7 +127,7 @@ add_entry(struct helper_ctx *ctx, struct seckey_keylist *list, void *arg)
 	seckey_diag_clear(&diag);
 	if ((r = seckey_keylist_add(list, ctx->policy->max_keys, &info,
 	    &diag)) != SECKEY_OK)
-		return helper_fail(r, &diag);
+		return helper_key_fail(ctx, r, NULL, reg->chosen, &diag);
 
 	return EXIT_DONE;
 }

@@ -3,6 +3,8 @@
  */
 #include <config.h>
 
+#include <string.h>
+
 #include "helper.h"
 
 struct names {
@@ -11,28 +13,24 @@ struct names {
 };
 
 static int
-refuse_missing(const struct helper_ctx *ctx, const char *name)
-{
-	return helper_refuse("%s has no key named \"%s\" (see \"seckey "
-	    "list\")", ctx->user.name, name);
-}
-
-static int
 rename_entry(struct helper_ctx *ctx, struct seckey_keylist *list, void *arg)
 {
 	const struct names *names = arg;
 	struct seckey_diag diag;
 	int r;
 
-	if (helper_list_index(list, names->old_name) < 0)
-		return refuse_missing(ctx, names->old_name);
-	if (helper_list_index(list, names->new_name) >= 0)
-		return helper_refuse("a key named \"%s\" is already registered",
-		    names->new_name);
 	seckey_diag_clear(&diag);
-	if ((r = seckey_keylist_rename(list, names->old_name, names->new_name,
-	    &diag)) != SECKEY_OK)
-		return helper_fail(r, &diag);
+	r = seckey_keylist_rename(list, names->old_name, names->new_name,
+	    &diag);
+	/*
+	 * The library takes a rename to the key's own name as a change to
+	 * nothing; seckey has always refused it as a name in use.
+	 */
+	if (r == SECKEY_OK && strcmp(names->old_name, names->new_name) == 0)
+		r = SECKEY_ERR_DUP_NAME;
+	if (r != SECKEY_OK)
+		return helper_key_fail(ctx, r, names->old_name,
+		    names->new_name, &diag);
 
 	return EXIT_DONE;
 }

@@ -137,18 +137,20 @@ try_keys(struct helper_ctx *ctx, struct seckey_keylist *list,
     const char *name)
 {
 	struct seckey_keylist one;
-	long i;
+	struct seckey_key *key = NULL;
+	struct seckey_diag diag;
+	int r;
 
 	if (list->count == 0)
 		return helper_refuse("%s has no security keys registered; "
 		    "register one with \"seckey register\"", ctx->user.name);
 	if (name == NULL)
 		return sign_in(ctx, list);
-	if ((i = helper_list_index(list, name)) < 0)
-		return helper_refuse("%s has no key named \"%s\" (see \"seckey "
-		    "list\")", ctx->user.name, name);
+	seckey_diag_clear(&diag);
+	if ((r = seckey_keylist_get(list, name, &key, &diag)) != SECKEY_OK)
+		return helper_key_fail(ctx, r, name, NULL, &diag);
 	memset(&one, 0, sizeof(one));
-	one.keys[0] = list->keys[i];
+	one.keys[0] = key;
 	one.count = 1;
 
 	return sign_in(ctx, &one);

@@ -25,7 +25,7 @@ enum seckey_err {
 	SECKEY_ERR_SYNTAX = -5,		/* bad policy or key list */
 	SECKEY_ERR_RANGE = -6,		/* value out of its range */
 	SECKEY_ERR_TOOMANY = -7,	/* more keys than allowed */
-	SECKEY_ERR_DUP = -8,		/* name or credential twice */
+	SECKEY_ERR_DUP_NAME = -8,	/* key name already in the list */
 	SECKEY_ERR_TOOBIG = -9,		/* file or value too large */
 	SECKEY_ERR_INVAL = -10,		/* invalid argument */
 	SECKEY_ERR_LOCKED = -11,	/* another writer holds it */
@@ -33,6 +33,7 @@ enum seckey_err {
 	SECKEY_ERR_CRYPTO = -13,	/* OpenSSL refused or failed */
 	SECKEY_ERR_INTERNAL = -14,	/* a bug: should not happen */
 	SECKEY_ERR_NOFOLDER = -15,	/* a folder that must exist does not */
+	SECKEY_ERR_DUP_CRED = -16,	/* credential already in the list */
 
 	/* FIDO2 outcomes, produced by the device layer. */
 	SECKEY_ERR_PIN_INVALID = -30,	/* wrong PIN */

@@ -69,6 +69,61 @@ seckey_keylist_find_cred(const struct seckey_keylist *list,
 	return NULL;
 }
 
+/* The index of the key named name, or SECKEY_ERR_NOTFOUND. */
+static int
+locate(const struct seckey_keylist *list, const char *name, long *ip,
+    struct seckey_diag *diag)
+{
+	if ((*ip = find_index(list, name)) < 0) {
+		seckey_diag_set(diag, NULL, 0, "no key of that name");
+		return SECKEY_ERR_NOTFOUND;
+	}
+
+	return SECKEY_OK;
+}
+
+int
+seckey_keylist_get(struct seckey_keylist *list, const char *name,
+    struct seckey_key **keyp, struct seckey_diag *diag)
+{
+	long i;
+	int r;
+
+	if (list == NULL || name == NULL || keyp == NULL)
+		return SECKEY_ERR_INVAL;
+	*keyp = NULL;
+	if ((r = locate(list, name, &i, diag)) != SECKEY_OK)
+		return r;
+	*keyp = list->keys[i];
+
+	return SECKEY_OK;
+}
+
+/* name may be NULL when the caller has not chosen one yet. */
+int
+seckey_keylist_can_add(const struct seckey_keylist *list,
+    unsigned int max_keys, const char *name, struct seckey_diag *diag)
+{
+	if (list == NULL || max_keys < 1)
+		return SECKEY_ERR_INVAL;
+	if (max_keys > SECKEY_MAX_KEYS)
+		max_keys = SECKEY_MAX_KEYS;
+	if (list->count >= max_keys && name == NULL)
+		seckey_diag_set(diag, NULL, 0, "more than %u keys", max_keys);
+	else if (list->count >= max_keys)
+		seckey_diag_set(diag, NULL, 0, "key \"%s\": more than %u keys",
+		    name, max_keys);
+	if (list->count >= max_keys)
+		return SECKEY_ERR_TOOMANY;
+	if (name != NULL && seckey_keylist_find(list, name) != NULL) {
+		seckey_diag_set(diag, NULL, 0, "key name \"%s\" is used twice",
+		    name);
+		return SECKEY_ERR_DUP_NAME;
+	}
+
+	return SECKEY_OK;
+}
+
 int
 seckey_keylist_add(struct seckey_keylist *list, unsigned int max_keys,
     const struct seckey_key_info *info, struct seckey_diag *diag)
@@ -78,24 +133,12 @@ seckey_keylist_add(struct seckey_keylist *list, unsigned int max_keys,
 
 	if (list == NULL || info == NULL || max_keys < 1)
 		return SECKEY_ERR_INVAL;
-	if (max_keys > SECKEY_MAX_KEYS)
-		max_keys = SECKEY_MAX_KEYS;
 	/* seckey_key_new() checks the name before anything echoes it. */
-	if ((r = seckey_key_new(info, &key, diag)) != SECKEY_OK)
-		return r;
-
-	r = SECKEY_ERR_TOOMANY;
-	if (list->count >= max_keys) {
-		seckey_diag_set(diag, NULL, 0, "key \"%s\": more than %u keys",
-		    key->name, max_keys);
+	if ((r = seckey_key_new(info, &key, diag)) != SECKEY_OK ||
+	    (r = seckey_keylist_can_add(list, max_keys, key->name,
+	    diag)) != SECKEY_OK)
 		goto fail;
-	}
-	r = SECKEY_ERR_DUP;
-	if (seckey_keylist_find(list, key->name) != NULL) {
-		seckey_diag_set(diag, NULL, 0, "key name \"%s\" is used twice",
-		    key->name);
-		goto fail;
-	}
+	r = SECKEY_ERR_DUP_CRED;
 	if (seckey_keylist_find_cred(list, key->cred_id,
 	    key->cred_id_len) != NULL) {
 		seckey_diag_set(diag, NULL, 0, "key \"%s\": this credential "
@@ -118,13 +161,12 @@ seckey_keylist_rename(struct seckey_keylist *list, const char *old_name,
 {
 	char fault[SECKEY_DIAG_MSG_MAX], *copy;
 	long i;
+	int r;
 
 	if (list == NULL || old_name == NULL || new_name == NULL)
 		return SECKEY_ERR_INVAL;
-	if ((i = find_index(list, old_name)) < 0) {
-		seckey_diag_set(diag, NULL, 0, "no key of that name");
-		return SECKEY_ERR_NOTFOUND;
-	}
+	if ((r = locate(list, old_name, &i, diag)) != SECKEY_OK)
+		return r;
 	if (seckey_key_name_check(new_name, fault,
 	    sizeof(fault)) != SECKEY_OK) {
 		seckey_diag_set(diag, NULL, 0, "%s", fault);
@@ -134,7 +176,7 @@ seckey_keylist_rename(struct seckey_keylist *list, const char *old_name,
 	    seckey_keylist_find(list, new_name) != NULL) {
 		seckey_diag_set(diag, NULL, 0, "key name \"%s\" is already "
 		    "used", new_name);
-		return SECKEY_ERR_DUP;
+		return SECKEY_ERR_DUP_NAME;
 	}
 	if ((copy = strdup(new_name)) == NULL) {
 		seckey_diag_set(diag, NULL, 0, "out of memory");
@@ -147,22 +189,34 @@ seckey_keylist_rename(struct seckey_keylist *list, const char *old_name,
 }
 
 int
-seckey_keylist_delete(struct seckey_keylist *list, const char *name,
-    struct seckey_diag *diag)
+seckey_keylist_remove(struct seckey_keylist *list, const char *name,
+    struct seckey_key **keyp, struct seckey_diag *diag)
 {
 	long i;
+	int r;
 
-	if (list == NULL || name == NULL)
-		return SECKEY_ERR_INVAL;
-	if ((i = find_index(list, name)) < 0) {
-		seckey_diag_set(diag, NULL, 0, "no key of that name");
-		return SECKEY_ERR_NOTFOUND;
-	}
-	seckey_key_free(&list->keys[i]);
+	if ((r = seckey_keylist_get(list, name, keyp, diag)) != SECKEY_OK)
+		return r;
+	/* Found by seckey_keylist_get(), so i >= 0. */
+	i = find_index(list, name);
 	/* Keep the order: it is the order the user registered them in. */
 	memmove(&list->keys[i], &list->keys[i + 1],
 	    (list->count - (size_t)i - 1) * sizeof(list->keys[0]));
 	list->keys[--list->count] = NULL;
+
+	return SECKEY_OK;
+}
+
+int
+seckey_keylist_delete(struct seckey_keylist *list, const char *name,
+    struct seckey_diag *diag)
+{
+	struct seckey_key *key = NULL;
+	int r;
+
+	if ((r = seckey_keylist_remove(list, name, &key, diag)) != SECKEY_OK)
+		return r;
+	seckey_key_free(&key);
 
 	return SECKEY_OK;
 }

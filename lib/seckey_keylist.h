@@ -62,20 +62,51 @@ int seckey_keylist_write(struct seckey_lock *lock,
     struct seckey_diag *diag);
 
 /*
- * Add an entry built from info (see seckey_key_new).  SECKEY_ERR_TOOMANY
- * when the list already holds max_keys, SECKEY_ERR_DUP when the name or
- * the credential is already there.
+ * Would an entry named name fit?  SECKEY_ERR_TOOMANY when the list
+ * already holds max_keys, then SECKEY_ERR_DUP_NAME when name (if not
+ * NULL) is taken: the refusals seckey_keylist_add() gives before it
+ * looks at the credential, for a caller that must refuse early.
+ */
+int seckey_keylist_can_add(const struct seckey_keylist *list,
+    unsigned int max_keys, const char *name, struct seckey_diag *diag);
+
+/*
+ * Add an entry built from info (see seckey_key_new).  In this order:
+ * what seckey_key_new() refuses (SECKEY_ERR_SYNTAX for a bad name, ...),
+ * SECKEY_ERR_TOOMANY when the list already holds max_keys,
+ * SECKEY_ERR_DUP_NAME when the name is already there,
+ * SECKEY_ERR_DUP_CRED when the credential is.
  */
 int seckey_keylist_add(struct seckey_keylist *list, unsigned int max_keys,
     const struct seckey_key_info *info, struct seckey_diag *diag);
 
-/* SECKEY_ERR_NOTFOUND, SECKEY_ERR_SYNTAX (bad new name), SECKEY_ERR_DUP. */
+/*
+ * In this order: SECKEY_ERR_NOTFOUND (no key named old_name),
+ * SECKEY_ERR_SYNTAX (bad new name), SECKEY_ERR_DUP_NAME (another key is
+ * named new_name).  Renaming a key to its own name changes nothing and
+ * returns 0.
+ */
 int seckey_keylist_rename(struct seckey_keylist *list, const char *old_name,
     const char *new_name, struct seckey_diag *diag);
 
 /* SECKEY_ERR_NOTFOUND when there is no key of that name. */
 int seckey_keylist_delete(struct seckey_keylist *list, const char *name,
     struct seckey_diag *diag);
+
+/*
+ * Take the entry named name out of the list and hand it to the caller
+ * (free it with seckey_key_free); the others keep their order.
+ * SECKEY_ERR_NOTFOUND when there is no key of that name.
+ */
+int seckey_keylist_remove(struct seckey_keylist *list, const char *name,
+    struct seckey_key **keyp, struct seckey_diag *diag);
+
+/*
+ * The entry named name, still owned by the list.  SECKEY_ERR_NOTFOUND
+ * when there is no key of that name.
+ */
+int seckey_keylist_get(struct seckey_keylist *list, const char *name,
+    struct seckey_key **keyp, struct seckey_diag *diag);
 
 const struct seckey_key *seckey_keylist_find(
     const struct seckey_keylist *list, const char *name);

@@ -134,7 +134,7 @@ check_title(cfg_t *cfg, const char *title, const struct parse_state *st)
 	if (seckey_key_name_check(title, fault, sizeof(fault)) != SECKEY_OK)
 		return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX, "%s", fault);
 	if (seckey_keylist_find(st->list, title) != NULL)
-		return seckey_conf_fail(cfg, SECKEY_ERR_DUP,
+		return seckey_conf_fail(cfg, SECKEY_ERR_DUP_NAME,
 		    "key name \"%s\" is used twice", title);
 
 	return 0;
@@ -244,7 +244,7 @@ key_done(cfg_t *cfg, cfg_opt_t *opt)
 	 * empty, and then the count of sections does not grow.
 	 */
 	if (cfg_opt_size(opt) != st->sections)
-		return seckey_conf_fail(cfg, SECKEY_ERR_DUP,
+		return seckey_conf_fail(cfg, SECKEY_ERR_DUP_NAME,
 		    "a key name is used twice");
 	sec = cfg_opt_getnsec(opt, st->sections - 1);
 	if (check_title(cfg, cfg_title(sec), st) != 0)

@@ -13,7 +13,8 @@
 /*
  * Parse len bytes of text (NUL-terminated); file names it in messages.
  * max_keys is the policy's (1 .. SECKEY_MAX_KEYS).  Returns 0,
- * SECKEY_ERR_SYNTAX, SECKEY_ERR_TOOMANY, SECKEY_ERR_DUP, ...
+ * SECKEY_ERR_SYNTAX, SECKEY_ERR_TOOMANY, SECKEY_ERR_DUP_NAME (a name
+ * used twice), SECKEY_ERR_DUP_CRED (a credential used twice), ...
  */
 int seckey_keylist_parse(const char *text, size_t len, const char *file,
     unsigned int max_keys, struct seckey_keylist **listp,

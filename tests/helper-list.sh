@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/virtkey.sh"
 . "$top_srcdir/tests/lib/helper.sh"
-plan 43
+plan 45
 
 state="$TEST_TMP/state"
 keys=$(keys_of "$SK_USER")
@@ -74,6 +74,9 @@ is "$err" "seckey: $SK_USER has no key named \"Nope\" (see \"seckey list\")" "wi
 run sk rename "Blue key" "Grüne Taste"
 is "$rc" 1 "renaming to a name in use is refused"
 is "$err" 'seckey: a key named "Grüne Taste" is already registered' "with the name"
+run sk rename "Blue key" "Blue key"
+is "$rc" 1 "renaming a key to its own name is refused too"
+is "$err" 'seckey: a key named "Blue key" is already registered' "as a name in use"
 run sk rename "Blue key" ' padded'
 is "$rc" 2 "a name with a space at one end is a usage error"
 like "$err" '^seckey: a key name is 1 to 64 printable characters' "that explains the rule"

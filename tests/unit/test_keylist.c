@@ -340,18 +340,18 @@ test_duplicates(void)
 
 	if (asprintf(&text, "%s%s", a, b) < 0)
 		exit(99);
-	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_DUP,
+	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_DUP_NAME,
 	    "a name used twice is refused");
 	has_str(diag.msg, "\"Blue\" is used twice", "and named");
 	free(text);
 	if (asprintf(&text, "%skey \"Blue\" {\n}\n", a) < 0)
 		exit(99);
-	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_DUP,
+	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_DUP_NAME,
 	    "so is a second, empty section of the same name");
 	free(text);
 	if (asprintf(&text, "%s%s", a, c) < 0)
 		exit(99);
-	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_DUP,
+	is_int(parse(text, 10, &list, &diag), SECKEY_ERR_DUP_CRED,
 	    "a credential used twice is refused");
 	has_str(diag.msg, "already registered", "and named");
 	ok(list == NULL, "no list");
@@ -556,13 +556,14 @@ test_edit(void)
 	struct seckey_keylist *list = three_keys();
 	struct seckey_diag diag;
 	const struct seckey_key *key;
+	struct seckey_key *found = NULL;
 
 	is_int(seckey_keylist_rename(list, "Blue key", "Green key", &diag),
 	    SECKEY_OK, "rename");
 	ok(seckey_keylist_find(list, "Green key") != NULL &&
 	    seckey_keylist_find(list, "Blue key") == NULL, "renamed");
 	is_int(seckey_keylist_rename(list, "Green key", "Backup", &diag),
-	    SECKEY_ERR_DUP, "rename to a name in use");
+	    SECKEY_ERR_DUP_NAME, "rename to a name in use");
 	is_int(seckey_keylist_rename(list, "Nope", "Other", &diag),
 	    SECKEY_ERR_NOTFOUND, "rename a missing key");
 	is_int(seckey_keylist_rename(list, "Green key", "", &diag),
@@ -574,12 +575,31 @@ test_edit(void)
 	    "find a key by credential");
 	ok(seckey_keylist_find_cred(list, cred_of(9, 64), 64) == NULL,
 	    "an unknown credential");
+	is_int(seckey_keylist_can_add(list, 10, "Backup", &diag),
+	    SECKEY_ERR_DUP_NAME, "a name in use does not fit");
+	is_int(seckey_keylist_can_add(list, 3, "Other", &diag),
+	    SECKEY_ERR_TOOMANY, "a full list comes first");
+	is_int(seckey_keylist_can_add(list, 10, NULL, &diag), SECKEY_OK,
+	    "room for a key not named yet");
+	is_int(seckey_keylist_get(list, "Nope", &found, &diag),
+	    SECKEY_ERR_NOTFOUND, "get a missing key");
+	ok(found == NULL, "and no key");
+	is_int(seckey_keylist_get(list, "Backup", &found, &diag), SECKEY_OK,
+	    "get a key");
+	ok(found != NULL && strcmp(found->name, "Backup") == 0, "that one");
 	is_int(seckey_keylist_delete(list, "Nope", &diag), SECKEY_ERR_NOTFOUND,
 	    "delete a missing key");
 	is_int(seckey_keylist_delete(list, "Green key", &diag), SECKEY_OK,
 	    "delete");
 	ok(list->count == 2 && strcmp(list->keys[1]->name, "Backup") == 0 &&
 	    list->keys[2] == NULL, "the others keep their order");
+	is_int(seckey_keylist_remove(list, "Nope", &found, &diag),
+	    SECKEY_ERR_NOTFOUND, "remove a missing key");
+	is_int(seckey_keylist_remove(list, "Backup", &found, &diag), SECKEY_OK,
+	    "remove a key");
+	ok(found != NULL && strcmp(found->name, "Backup") == 0 &&
+	    list->count == 1 && list->keys[1] == NULL, "handed to the caller");
+	seckey_key_free(&found);
 	seckey_keylist_free(&list);
 }
 

@@ -1,0 +1,49 @@
+/*
+ * keyerr.c: the one place that turns the key list's answers into what
+ * seckey(1) says.  A command asks libseckey once (add, rename, remove,
+ * look up) and hands whatever code comes back to helper_key_fail():
+ * each code says exactly what happened, so no command looks at the
+ * list first only to phrase its refusal.
+ */
+#include <config.h>
+
+#include <string.h>
+
+#include "helper.h"
+
+static int
+refuse_full(const struct helper_ctx *ctx)
+{
+	return helper_refuse("%s already has %zu security key%s registered, "
+	    "the most the policy allows; delete one first (\"seckey delete "
+	    "NAME\")", ctx->user.name, (size_t)ctx->policy->max_keys,
+	    ctx->policy->max_keys == 1 ? "" : "s");
+}
+
+/*
+ * name is the key the command looks for (SECKEY_ERR_NOTFOUND), new_name
+ * the name it would give a key (SECKEY_ERR_DUP_NAME); either may be NULL
+ * when the command has none.  Codes without a sentence of their own get
+ * the library's diagnostic (helper_fail).
+ */
+int
+helper_key_fail(const struct helper_ctx *ctx, int err, const char *name,
+    const char *new_name, const struct seckey_diag *diag)
+{
+	bool reg = strcmp(ctx->cmd, "register") == 0;
+
+	if (err == SECKEY_ERR_NOTFOUND && name != NULL)
+		return helper_refuse("%s has no key named \"%s\" (see \"seckey "
+		    "list\")", ctx->user.name, name);
+	if (err == SECKEY_ERR_DUP_NAME && new_name != NULL)
+		return helper_refuse("a key named \"%s\" is already "
+		    "registered%s", new_name,
+		    reg ? "; choose another name with --name" : "");
+	if (err == SECKEY_ERR_DUP_CRED)
+		return helper_refuse("this security key was registered by "
+		    "another seckey in the meantime");
+	if (err == SECKEY_ERR_TOOMANY && ctx->policy != NULL)
+		return refuse_full(ctx);
+
+	return helper_fail(err, diag);
+}
