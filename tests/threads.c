@@ -20,6 +20,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <pwd.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -241,6 +242,30 @@ parse_case(char *arg, struct test_case *tc)
 	return 0;
 }
 
+/*
+ * Looks every case's user up once before the threads start.  nss_wrapper
+ * (which stands in for /etc/passwd here) parses its file on the first
+ * lookup without a lock, so a thread that looks up while another is still
+ * loading sees a half-read list and gets "no such user"; glibc's own
+ * files backend has no such window.  Warming it keeps the test about the
+ * module's threads, not the harness's.
+ */
+static int
+warm_nss(void)
+{
+	struct passwd pwbuf, *pw;
+	char buf[4096];
+	size_t i;
+
+	for (i = 0; i < ncases; i++)
+		if (getpwnam_r(cases[i].user, &pwbuf, buf, sizeof(buf),
+		    &pw) != 0 || pw == NULL) {
+			fprintf(stderr, "threads: no user %s\n", cases[i].user);
+			return -1;
+		}
+	return 0;
+}
+
 static int
 usage(void)
 {
@@ -291,6 +316,8 @@ main(int argc, char **argv)
 		    &cases[ncases++]) != 0)
 			return usage();
 	}
+	if (warm_nss() != 0)
+		return 1;
 
 	if (watch && pthread_create(&watch_thread, NULL, watcher, NULL) != 0)
 		return 1;
