@@ -1,0 +1,71 @@
+/*
+ * seckey_store.h: where a user's registered keys live, for the module
+ * and the helper alike.
+ *
+ * A store is opened for one user under one policy, read as a whole,
+ * and changed only through seckey_store_update(): lock, read the list
+ * as it is now, let the caller edit it, write it atomically, unlock.
+ * Which backend holds the list (today the per-user file of keys_file)
+ * is the store's business; callers see one opaque handle.
+ */
+#ifndef SECKEY_STORE_H
+#define SECKEY_STORE_H
+
+#include "seckey_error.h"
+#include "seckey_file.h"
+#include "seckey_keylist.h"
+#include "seckey_policy.h"
+
+struct seckey_store;
+
+/*
+ * Open the store of user under policy.  The store borrows user and the
+ * strings it points to: they must outlive it.  Returns 0,
+ * SECKEY_ERR_NOMEM, or what expanding keys_file gives (see
+ * seckey_policy_keys_path).
+ */
+int seckey_store_open(const struct seckey_policy *policy,
+    const struct seckey_user *user, struct seckey_store **storep,
+    struct seckey_diag *diag);
+
+/* Close the store and set *storep to NULL; NULL is fine. */
+void seckey_store_free(struct seckey_store **storep);
+
+/* Where the list lives, for messages (the path of the file). */
+const char *seckey_store_where(const struct seckey_store *store);
+
+/*
+ * Read the list, refusing one of more than max_keys entries.  A user
+ * who has registered no key has an empty list, not an error.
+ * SECKEY_ERR_NOFOLDER: the home (or a folder above a list kept outside
+ * it) is missing, which says nothing about the user's keys.  Other
+ * codes are those of seckey_keylist_read().
+ */
+int seckey_store_read(struct seckey_store *store, unsigned int max_keys,
+    struct seckey_keylist **listp, struct seckey_diag *diag);
+
+/*
+ * The change seckey_store_update() makes, on the list as it is under
+ * the lock.  Anything but 0 aborts the update: nothing is written, and
+ * the code (with the diagnostic the edit filled) is what the update
+ * returns.
+ */
+typedef int seckey_store_edit_fn(struct seckey_keylist *list, void *arg,
+    struct seckey_diag *diag);
+
+/* seckey_store_update() flag: make what a first list needs (the file
+ * backend: the missing folders, mode 0700). */
+#define SECKEY_STORE_CREATE	0x1
+
+/*
+ * Lock the store (waiting a few seconds for another writer), read the
+ * list with the hard ceiling SECKEY_MAX_KEYS, so that a user over a
+ * lowered max_keys can still delete, call edit, write atomically,
+ * unlock.  SECKEY_ERR_LOCKED: another writer kept the lock all along.
+ * SECKEY_ERR_READONLY: this store cannot be written.  Otherwise the
+ * codes of the lock, the read, the edit and the write.
+ */
+int seckey_store_update(struct seckey_store *store, int flags,
+    seckey_store_edit_fn *edit, void *arg, struct seckey_diag *diag);
+
+#endif /* SECKEY_STORE_H */
