@@ -23,6 +23,7 @@
 #include "seckey_keylist.h"
 #include "seckey_policy.h"
 #include "seckey_probe.h"
+#include "seckey_store.h"
 
 struct signin {
 	pam_handle_t			*pamh;
@@ -155,17 +156,18 @@ filter_allowed(struct signin *s)
 			s->allowed.keys[s->allowed.count++] = s->keys->keys[i];
 }
 
+/* The store is needed only here: what sign-in keeps is the list. */
 static enum outcome
 load_keys(struct signin *s)
 {
-	char *path = NULL;
+	struct seckey_store *store = NULL;
 	enum outcome o = OUTCOME_KEYLIST_ERROR;
 	int r;
 
-	if ((r = seckey_policy_keys_path(s->policy, &s->user, &path,
+	if ((r = seckey_store_open(s->policy, &s->user, &store,
 	    &s->detail.diag)) != SECKEY_OK)
 		goto out;
-	r = seckey_keylist_read(path, &s->user, s->policy->max_keys, &s->keys,
+	r = seckey_store_read(store, s->policy->max_keys, &s->keys,
 	    &s->detail.diag);
 	/* A missing home is not "no key registered": nouserok must not
 	 * open a two-factor stack on the password alone. */
@@ -173,24 +175,24 @@ load_keys(struct signin *s)
 		o = OUTCOME_KEYLIST_UNAVAIL;
 		goto out;
 	}
-	if (r == SECKEY_ERR_NOENT || (r == SECKEY_OK && s->keys->count == 0)) {
-		seckey_diag_set(&s->detail.diag, path, 0, "no key list, or "
-		    "an empty one");
+	if (r != SECKEY_OK)
+		goto out;
+	if (s->keys->count == 0) {
+		seckey_diag_set(&s->detail.diag, seckey_store_where(store), 0,
+		    "no key list, or an empty one");
 		o = OUTCOME_NOT_ENROLLED;
 		goto out;
 	}
-	if (r != SECKEY_OK)
-		goto out;
 	if (s->debug)
 		module_log(s->pamh, LOG_DEBUG, "user %s: %zu key%s in %s",
 		    s->user.name, s->keys->count, s->keys->count == 1 ? "" :
-		    "s", path);
+		    "s", seckey_store_where(store));
 	filter_allowed(s);
 	o = OUTCOME_SUCCESS;
 out:
 	if (r == SECKEY_ERR_NOMEM)
 		o = OUTCOME_NOMEM;
-	free(path);
+	seckey_store_free(&store);
 	return o;
 }
 
