@@ -1,12 +1,11 @@
 /*
  * context.c: messages, and what every command needs before it acts:
- * the account (user.c), the policy, the path of the key list.
+ * the account (user.c), the policy, the user's key store.
  */
 #include <config.h>
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "helper.h"
 #include "seckey_text.h"
@@ -75,7 +74,7 @@ helper_fail(int err, const struct seckey_diag *diag)
  * registering keys before sign-in is switched on is the normal order.
  */
 int
-helper_load(struct helper_ctx *ctx, bool need_keys_path)
+helper_load(struct helper_ctx *ctx, bool need_store)
 {
 	struct seckey_diag diag;
 	int r, status;
@@ -86,8 +85,8 @@ helper_load(struct helper_ctx *ctx, bool need_keys_path)
 	if ((r = seckey_policy_load(ctx->conf_path, ctx->conf_path != NULL,
 	    NULL, &ctx->policy, &diag)) != SECKEY_OK)
 		return helper_fail(r, &diag);
-	if (need_keys_path && (r = seckey_policy_keys_path(ctx->policy,
-	    &ctx->owner, &ctx->keys_path, &diag)) != SECKEY_OK)
+	if (need_store && (r = seckey_store_open(ctx->policy, &ctx->owner,
+	    &ctx->store, &diag)) != SECKEY_OK)
 		return helper_fail(r, &diag);
 
 	return EXIT_DONE;
@@ -96,8 +95,7 @@ helper_load(struct helper_ctx *ctx, bool need_keys_path)
 void
 helper_ctx_free(struct helper_ctx *ctx)
 {
+	seckey_store_free(&ctx->store);
 	seckey_policy_free(&ctx->policy);
-	free(ctx->keys_path);
-	ctx->keys_path = NULL;
 	helper_user_free(&ctx->user);
 }

@@ -18,8 +18,9 @@
 #include "seckey_probe.h"
 
 struct target {
-	const char	*name;
-	bool		 on_key;	/* a key plugged in holds it */
+	const struct helper_ctx	*ctx;
+	const char		*name;
+	bool			 on_key;	/* a key plugged in holds it */
 };
 
 /* Does a key plugged in hold the credential of key?  A silent probe. */
@@ -52,21 +53,19 @@ plugged_holds(const struct helper_ctx *ctx, struct seckey_key *key)
 }
 
 static int
-delete_entry(struct helper_ctx *ctx, struct seckey_keylist *list, void *arg)
+delete_entry(struct seckey_keylist *list, void *arg, struct seckey_diag *diag)
 {
 	struct target *target = arg;
 	struct seckey_key *key = NULL;
-	struct seckey_diag diag;
 	int r;
 
-	seckey_diag_clear(&diag);
 	if ((r = seckey_keylist_remove(list, target->name, &key,
-	    &diag)) != SECKEY_OK)
-		return helper_key_fail(ctx, r, target->name, NULL, &diag);
-	target->on_key = plugged_holds(ctx, key);
+	    diag)) != SECKEY_OK)
+		return r;
+	target->on_key = plugged_holds(target->ctx, key);
 	seckey_key_free(&key);
 
-	return EXIT_DONE;
+	return SECKEY_OK;
 }
 
 /* Ask on a terminal, unless --yes; a script has no one to ask. */
@@ -104,10 +103,11 @@ cmd_delete(struct helper_ctx *ctx, int argc, char **argv)
 		HELPER_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
+	struct seckey_diag diag;
 	struct target target;
 	const char *name;
 	bool yes = false;
-	int c, status;
+	int c, r, status;
 
 	while ((c = helper_getopt(ctx, argc, argv, longopts)) != -1) {
 		if (c != 'y')
@@ -123,11 +123,13 @@ cmd_delete(struct helper_ctx *ctx, int argc, char **argv)
 	if (!yes && helper_on_terminal() &&
 	    (status = confirm(ctx, name)) != EXIT_DONE)
 		return status;
+	target.ctx = ctx;
 	target.name = name;
 	target.on_key = false;
-	if ((status = helper_list_update(ctx, 0, delete_entry,
-	    &target)) != EXIT_DONE)
-		return status;
+	seckey_diag_clear(&diag);
+	if ((r = seckey_store_update(ctx->store, 0, delete_entry, &target,
+	    &diag)) != SECKEY_OK)
+		return helper_key_fail(ctx, r, name, NULL, &diag);
 	if (target.on_key)
 		helper_msg("deleted \"%s\"; the security key itself still holds "
 		    "the credential: register it again with \"seckey "

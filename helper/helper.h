@@ -1,7 +1,7 @@
 /*
  * helper.h: what the subcommands of seckey(1) share: the common options
  * and the account and policy they lead to, messages, terminal input,
- * choosing a security key, and key list updates under the lock.
+ * choosing a security key, and what the key list's codes mean.
  *
  * Every function that can fail prints its own one-line message to
  * stderr and returns an exit status, so a command only passes it on.
@@ -19,6 +19,7 @@
 #include "seckey_keylist.h"
 #include "seckey_mem.h"
 #include "seckey_policy.h"
+#include "seckey_store.h"
 
 /* Exit statuses, as seckey(1) documents them. */
 #define EXIT_DONE	0
@@ -41,7 +42,7 @@ struct helper_ctx {
 	struct seckey_policy	*policy;
 	struct helper_user	 user;
 	struct seckey_user	 owner;		/* user, for libseckey */
-	char			*keys_path;	/* the user's key list */
+	struct seckey_store	*store;		/* the user's keys */
 };
 
 /* The long options every command takes (see helper_getopt). */
@@ -76,7 +77,7 @@ void helper_msg(const char *fmt, ...)
 int helper_refuse(const char *fmt, ...)
     __attribute__((__format__(__printf__, 1, 2)));
 int helper_fail(int err, const struct seckey_diag *diag);
-int helper_load(struct helper_ctx *ctx, bool need_keys_path);
+int helper_load(struct helper_ctx *ctx, bool need_store);
 void helper_ctx_free(struct helper_ctx *ctx);
 
 /* user.c */
@@ -96,15 +97,9 @@ int helper_device_fail(struct seckey_device *dev, int err,
     const struct seckey_diag *diag);
 const char *helper_model(const struct seckey_aaguid *aaguid);
 
-/* keyfile.c */
-typedef int (*helper_edit_fn)(struct helper_ctx *ctx,
-    struct seckey_keylist *list, void *arg);
-int helper_list_read(struct helper_ctx *ctx, unsigned int max_keys,
-    struct seckey_keylist **listp);
-int helper_list_update(struct helper_ctx *ctx, int flags,
-    helper_edit_fn edit, void *arg);
-
 /* keyerr.c */
+int helper_list_read(const struct helper_ctx *ctx, unsigned int max_keys,
+    struct seckey_keylist **listp);
 int helper_key_fail(const struct helper_ctx *ctx, int err, const char *name,
     const char *new_name, const struct seckey_diag *diag);
 

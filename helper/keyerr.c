@@ -1,15 +1,35 @@
 /*
  * keyerr.c: the one place that turns the key list's answers into what
  * seckey(1) says.  A command asks libseckey once (add, rename, remove,
- * look up) and hands whatever code comes back to helper_key_fail():
- * each code says exactly what happened, so no command looks at the
- * list first only to phrase its refusal.
+ * look up, or a whole seckey_store_update()) and hands whatever code
+ * comes back to helper_key_fail(): each code says exactly what
+ * happened, so no command looks at the list first only to phrase its
+ * refusal.
  */
 #include <config.h>
 
 #include <string.h>
 
 #include "helper.h"
+
+/*
+ * The user's list as the store gives it (a user without one has an
+ * empty list), or the store's diagnostic.
+ */
+int
+helper_list_read(const struct helper_ctx *ctx, unsigned int max_keys,
+    struct seckey_keylist **listp)
+{
+	struct seckey_diag diag;
+	int r;
+
+	seckey_diag_clear(&diag);
+	if ((r = seckey_store_read(ctx->store, max_keys, listp,
+	    &diag)) != SECKEY_OK)
+		return helper_fail(r, &diag);
+
+	return EXIT_DONE;
+}
 
 static int
 refuse_full(const struct helper_ctx *ctx)
@@ -24,7 +44,10 @@ refuse_full(const struct helper_ctx *ctx)
  * name is the key the command looks for (SECKEY_ERR_NOTFOUND), new_name
  * the name it would give a key (SECKEY_ERR_DUP_NAME); either may be NULL
  * when the command has none.  Codes without a sentence of their own get
- * the library's diagnostic (helper_fail).
+ * the library's diagnostic (helper_fail), and so does a code whose
+ * diagnostic names a file: that one is about the list as it was read
+ * (a name used twice in it, too many entries), not about the command's
+ * request.
  */
 int
 helper_key_fail(const struct helper_ctx *ctx, int err, const char *name,
@@ -32,6 +55,11 @@ helper_key_fail(const struct helper_ctx *ctx, int err, const char *name,
 {
 	bool reg = strcmp(ctx->cmd, "register") == 0;
 
+	if (err == SECKEY_ERR_LOCKED)
+		return helper_refuse("another seckey is changing %s; try again",
+		    seckey_store_where(ctx->store));
+	if (diag != NULL && diag->file[0] != '\0')
+		return helper_fail(err, diag);
 	if (err == SECKEY_ERR_NOTFOUND && name != NULL)
 		return helper_refuse("%s has no key named \"%s\" (see \"seckey "
 		    "list\")", ctx->user.name, name);

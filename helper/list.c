@@ -89,7 +89,7 @@ print_json(const struct helper_ctx *ctx, const struct seckey_keylist *list)
 
 	printf("{\n  \"version\": %d,\n", JSON_VERSION);
 	json_member("  ", "user", ctx->user.name, false);
-	json_member("  ", "keys_file", ctx->keys_path, false);
+	json_member("  ", "keys_file", seckey_store_where(ctx->store), false);
 	printf("  \"max_keys\": %u,\n  \"keys\": [", ctx->policy->max_keys);
 	fputs(list->count > 0 ? "\n" : "", stdout);
 	for (i = 0; i < list->count && status == EXIT_DONE; i++)

@@ -24,6 +24,7 @@
 
 struct registration {
 	const char			*name;		/* --name, or NULL */
+	unsigned int			 max_keys;	/* the policy's */
 	const struct seckey_credential	*cred;
 	enum seckey_transport		 transport;
 	char				 chosen[SECKEY_NAME_MAX * 4 + 1];
@@ -83,7 +84,8 @@ check_device(const struct helper_ctx *ctx, struct seckey_device *dev)
 /* "MODEL n" with the smallest n not in use. */
 static int
 default_name(const struct seckey_keylist *list,
-    const struct seckey_aaguid *aaguid, char *name, size_t size)
+    const struct seckey_aaguid *aaguid, char *name, size_t size,
+    struct seckey_diag *diag)
 {
 	const char *model = seckey_model_name(aaguid);
 	int n;
@@ -93,26 +95,27 @@ default_name(const struct seckey_keylist *list,
 	for (n = 1; n <= DEFAULT_NAME_MAX; n++) {
 		snprintf(name, size, "%s %d", model, n);
 		if (seckey_keylist_find(list, name) == NULL)
-			return EXIT_DONE;
+			return SECKEY_OK;
 	}
+	seckey_diag_set(diag, NULL, 0, "no free default name; give one with "
+	    "--name");
 
-	return helper_refuse("no free default name; give one with --name");
+	return SECKEY_ERR_DUP_NAME;
 }
 
-/* Under the lock, with the list as it is now on disk. */
+/* Under the lock, with the list as it is now on disk (seckey_store). */
 static int
-add_entry(struct helper_ctx *ctx, struct seckey_keylist *list, void *arg)
+add_entry(struct seckey_keylist *list, void *arg, struct seckey_diag *diag)
 {
 	struct registration *reg = arg;
 	struct seckey_key_info info;
-	struct seckey_diag diag;
-	int r, status;
+	int r;
 
 	if (reg->name != NULL)
 		snprintf(reg->chosen, sizeof(reg->chosen), "%s", reg->name);
-	else if ((status = default_name(list, &reg->cred->aaguid, reg->chosen,
-	    sizeof(reg->chosen))) != EXIT_DONE)
-		return status;
+	else if ((r = default_name(list, &reg->cred->aaguid, reg->chosen,
+	    sizeof(reg->chosen), diag)) != SECKEY_OK)
+		return r;
 
 	memset(&info, 0, sizeof(info));
 	info.name = reg->chosen;
@@ -124,10 +127,26 @@ add_entry(struct helper_ctx *ctx, struct seckey_keylist *list, void *arg)
 	info.aaguid = reg->cred->aaguid;
 	info.transport = reg->transport;
 	info.created = time(NULL);
+
+	return seckey_keylist_add(list, reg->max_keys, &info,
+	    diag);
+}
+
+/*
+ * Without --name, a name in use can only mean that every default name
+ * is taken, which the diagnostic of default_name() says.
+ */
+static int
+add_to_list(struct helper_ctx *ctx, struct registration *reg)
+{
+	struct seckey_diag diag;
+	int r;
+
+	reg->max_keys = ctx->policy->max_keys;
 	seckey_diag_clear(&diag);
-	if ((r = seckey_keylist_add(list, ctx->policy->max_keys, &info,
-	    &diag)) != SECKEY_OK)
-		return helper_key_fail(ctx, r, NULL, reg->chosen, &diag);
+	if ((r = seckey_store_update(ctx->store, SECKEY_STORE_CREATE,
+	    add_entry, reg, &diag)) != SECKEY_OK)
+		return helper_key_fail(ctx, r, NULL, reg->name, &diag);
 
 	return EXIT_DONE;
 }
@@ -219,8 +238,7 @@ registration(struct helper_ctx *ctx, struct registration *reg,
 		goto out;
 	reg->cred = cred;
 	reg->transport = seckey_device_transport(dev);
-	if ((status = helper_list_update(ctx, SECKEY_FILE_MKDIR, add_entry,
-	    reg)) != EXIT_DONE)
+	if ((status = add_to_list(ctx, reg)) != EXIT_DONE)
 		goto out;
 	helper_msg("registered \"%s\" (%s, %s) for %s", reg->chosen,
 	    helper_model(&cred->aaguid), seckey_transport_name(reg->transport),

@@ -28,10 +28,10 @@ registered_name(struct helper_ctx *ctx, struct seckey_device *dev,
 	struct seckey_diag ignored;
 
 	name[0] = '\0';
-	if ((ctx->keys_path == NULL && seckey_policy_keys_path(ctx->policy,
-	    &ctx->owner, &ctx->keys_path, &ignored) != SECKEY_OK) ||
-	    seckey_keylist_read(ctx->keys_path, &ctx->owner, SECKEY_MAX_KEYS,
-	    &list, &ignored) != SECKEY_OK)
+	if ((ctx->store == NULL && seckey_store_open(ctx->policy, &ctx->owner,
+	    &ctx->store, &ignored) != SECKEY_OK) ||
+	    seckey_store_read(ctx->store, SECKEY_MAX_KEYS, &list,
+	    &ignored) != SECKEY_OK)
 		return;
 	if (seckey_probe(dev, ctx->policy->rp_id, list, &key,
 	    &ignored) == SECKEY_OK)
