@@ -460,7 +460,7 @@ fakekey_record(const char *socket_dir)
 	fk.arena_used = 0;
 	fk.requests = 0;
 	fk.assertions = 0;
-	/* tests/with-virtkey names them keyN-usb.sock or keyN-nfc.sock. */
+	/* with-virtkey names them keyN-usb.sock or keyN-nfc.sock. */
 	for (i = 0; i < KEYS_MAX; i++)
 		for (t = 0; t < 2; t++) {
 			if (snprintf(fk.sockets[i], sizeof(fk.sockets[i]),

@@ -12,8 +12,9 @@
  * that arrives whole is answered with the next reply, framed for that
  * request's channel and command (CTAPHID INIT is answered with the nonce
  * it carried, so libfido2 goes on to CBOR), or as the reply says.  In
- * record mode the reports go to the virtual keys of tests/with-virtkey
- * ($VIRTKEY_DIR) and their answers are kept as replies, for seeds.
+ * record mode the reports go to the virtual keys of
+ * tests/virtkey/with-virtkey ($VIRTKEY_DIR) and their answers are kept
+ * as replies, for seeds.
  */
 #ifndef SECKEY_FUZZ_FAKEKEY_H
 #define SECKEY_FUZZ_FAKEKEY_H

@@ -1,9 +1,9 @@
 /*
  * LD_PRELOAD shim that plugs the virtual security keys into libfido2.
  *
- * tests/with-virtkey starts one virtkey process per key, each listening on
- * a SOCK_SEQPACKET socket in $VIRTKEY_DIR, and preloads this library into
- * the client.  We interpose three public libfido2 entry points:
+ * tests/virtkey/with-virtkey starts one virtkey process per key, each
+ * listening on a SOCK_SEQPACKET socket in $VIRTKEY_DIR, and preloads this
+ * library into the client.  We interpose three public libfido2 entry points:
  *
  *   fido_dev_info_manifest  lists the virtual keys (and only them, so a
  *                           real key on the test machine is never touched);
@@ -45,7 +45,7 @@
 #define VIRTKEY_MAX_KEYS	16
 #define VIRTKEY_PREFIX		"virtkey:"
 #define NFC_PREFIX		"nfc:"
-/* Where the keys are when VIRTKEY_DIR is unset (tests/realclient.sh). */
+/* Where the keys are when VIRTKEY_DIR is unset (tests/realclient/). */
 #define VIRTKEY_FIXED_DIR	"/run/seckey-virtkey"
 
 struct virtkey_handle {
