@@ -8,9 +8,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
-#include <dlfcn.h>
 #include <errno.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +18,9 @@
 #include <fido.h>
 
 #include "fakekey.h"
+#include "../tests/virtkey/interpose.h"
 
-#define REPORT_LEN	64
+#define REPORT_LEN	FIDO_INTERPOSE_REPORT_LEN
 #define INIT_DATA	(REPORT_LEN - 7)	/* cid, cmd, bcnt, data */
 #define CONT_DATA	(REPORT_LEN - 5)	/* cid, seq, data */
 #define SEQ_MAX		128
@@ -37,9 +36,6 @@
 #define CMD_KEEPALIVE		0x3b
 #define CMD_ERROR		0x3f
 #define CBOR_GET_ASSERTION	0x02
-
-#define PATH_PREFIX	"fuzz:"
-#define NFC_PREFIX	"nfc:"
 
 /* One CTAPHID message, put together from reports. */
 struct message {
@@ -297,62 +293,43 @@ request_done(struct key *k)
 	k->nreports = k->next_report = 0;
 }
 
-/* "fuzz:N" or "nfc:fuzz:N": N, or -1 for a path that is not ours. */
+/* N of a key's name ("N" of "fuzz:N"), or -1 for no key plugged in. */
 static int
-key_index(const char *path)
+key_index(const char *name)
 {
 	char *end;
 	long n;
 
-	if (path == NULL)
-		return -1;
-	if (strncmp(path, NFC_PREFIX, strlen(NFC_PREFIX)) == 0)
-		path += strlen(NFC_PREFIX);
-	if (strncmp(path, PATH_PREFIX, strlen(PATH_PREFIX)) != 0)
-		return -1;
-	path += strlen(PATH_PREFIX);
 	errno = 0;
-	n = strtol(path, &end, 10);
-	if (errno != 0 || end == path || *end != '\0' || n < 0 ||
+	n = strtol(name, &end, 10);
+	if (errno != 0 || end == name || *end != '\0' || n < 0 ||
 	    n >= (long)fk.nkeys)
 		return -1;
 
 	return (int)n;
 }
 
-static int
-connect_key(const char *socket_path)
+static bool
+is_key(const char *name)
 {
-	struct sockaddr_un addr;
-	int fd;
-
-	memset(&addr, 0, sizeof(addr));
-	addr.sun_family = AF_UNIX;
-	if (strlen(socket_path) >= sizeof(addr.sun_path))
-		return -1;
-	strcpy(addr.sun_path, socket_path);
-	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
-		close(fd);
-		return -1;
-	}
-
-	return fd;
+	return key_index(name) >= 0;
 }
 
 static void *
 key_open(const char *path)
 {
+	const char *name;
 	struct key *k;
 	int index;
 
-	if ((index = key_index(path)) < 0 ||
+	if ((name = fido_interpose_name(path)) == NULL ||
+	    (index = key_index(name)) < 0 ||
 	    (k = calloc(1, sizeof(*k))) == NULL)
 		return NULL;
 	k->index = (unsigned int)index;
 	k->fd = -1;
-	if (fk.recording && (k->fd = connect_key(fk.sockets[index])) < 0) {
+	if (fk.recording && (k->fd = fido_interpose_connect(fk.sockets[index],
+	    SOCK_CLOEXEC)) < 0) {
 		free(k);
 		return NULL;
 	}
@@ -375,13 +352,7 @@ key_close(void *handle)
 static int
 record_read(struct key *k, unsigned char *buf, int ms)
 {
-	struct pollfd pfd = { k->fd, POLLIN, 0 };
-	int r;
-
-	do {
-		r = poll(&pfd, 1, ms < 0 ? -1 : ms);
-	} while (r < 0 && errno == EINTR);
-	if (r <= 0 || recv(k->fd, buf, REPORT_LEN, 0) != REPORT_LEN)
+	if (fido_interpose_recv(k->fd, buf, REPORT_LEN, ms) < 0)
 		return -1;
 	if (message_add(&k->answer, buf) == 1)
 		keep_answer(k);
@@ -413,8 +384,7 @@ key_write(void *handle, const unsigned char *buf, size_t len)
 
 	if (k == NULL || len != REPORT_LEN + 1)
 		return -1;
-	if (k->fd >= 0 && send(k->fd, buf + 1, REPORT_LEN, MSG_NOSIGNAL) !=
-	    REPORT_LEN)
+	if (k->fd >= 0 && fido_interpose_send(k->fd, buf, len) < 0)
 		return -1;
 	if (message_add(&k->request, buf + 1) == 1)
 		request_done(k);
@@ -460,7 +430,7 @@ fakekey_record(const char *socket_dir)
 	fk.arena_used = 0;
 	fk.requests = 0;
 	fk.assertions = 0;
-	/* tests/with-virtkey names them keyN-usb.sock or keyN-nfc.sock. */
+	/* with-virtkey names them keyN-usb.sock or keyN-nfc.sock. */
 	for (i = 0; i < KEYS_MAX; i++)
 		for (t = 0; t < 2; t++) {
 			if (snprintf(fk.sockets[i], sizeof(fk.sockets[i]),
@@ -492,74 +462,29 @@ fakekey_assertions(void)
 	return fk.assertions;
 }
 
-/* The libfido2 functions this file stands in for. */
-
-static void *
-real_symbol(const char *name)
+/* The keys fido_dev_info_manifest lists: "fuzz:N" or "nfc:fuzz:N". */
+static int
+list_keys(struct fido_interpose_key *keys, size_t max)
 {
-	void *sym;
-
-	if ((sym = dlsym(RTLD_NEXT, name)) == NULL) {
-		fprintf(stderr, "fakekey: %s not found\n", name);
-		abort();
-	}
-
-	return sym;
-}
-
-int
-fido_dev_info_manifest(fido_dev_info_t *devlist, size_t ilen, size_t *olen)
-{
-	char path[32];
 	unsigned int i;
 
-	*olen = 0;
 	if (!fk.recording && fk.pull && fk.next >= fk.nreplies)
-		return FIDO_OK;
-	for (i = 0; i < fk.nkeys && i < ilen; i++) {
-		snprintf(path, sizeof(path), "%s%s%u",
-		    fk.nfc[i] ? NFC_PREFIX : "", PATH_PREFIX, i);
-		if (fido_dev_info_set(devlist, i, path, "pam_seckey",
-		    "Fuzz Key", &key_io, NULL) != FIDO_OK)
-			return FIDO_ERR_INTERNAL;
-		(*olen)++;
+		return 0;
+	for (i = 0; i < fk.nkeys && i < max; i++) {
+		snprintf(keys[i].name, sizeof(keys[i].name), "%u", i);
+		keys[i].nfc = fk.nfc[i];
 	}
 
-	return FIDO_OK;
+	return (int)i;
 }
 
 /* Only our keys are ever opened: a real one stays untouched. */
-int
-fido_dev_open(fido_dev_t *dev, const char *path)
-{
-	int (*real)(fido_dev_t *, const char *);
-	int r;
-
-	if (key_index(path) < 0)
-		return FIDO_ERR_INVALID_ARGUMENT;
-	real = real_symbol("fido_dev_open");
-	if ((r = fido_dev_set_io_functions(dev, &key_io)) != FIDO_OK)
-		return r;
-	/* Without "nfc:" libfido2 keeps our io functions. */
-	if (strncmp(path, NFC_PREFIX, strlen(NFC_PREFIX)) == 0)
-		path += strlen(NFC_PREFIX);
-
-	return real(dev, path);
-}
-
-/* libfido2 copies the io functions but not io_own: set them again. */
-fido_dev_t *
-fido_dev_new_with_info(const fido_dev_info_t *di)
-{
-	fido_dev_t *(*real)(const fido_dev_info_t *);
-	fido_dev_t *dev;
-
-	real = real_symbol("fido_dev_new_with_info");
-	if ((dev = real(di)) == NULL)
-		return NULL;
-	if (key_index(fido_dev_info_path(di)) >= 0 &&
-	    fido_dev_set_io_functions(dev, &key_io) != FIDO_OK)
-		fido_dev_free(&dev);
-
-	return dev;
-}
+const struct fido_interpose fido_interpose_keys = {
+	.who = "fakekey",
+	.prefix = "fuzz:",
+	.product = "Fuzz Key",
+	.io = &key_io,
+	.list = list_keys,
+	.is_key = is_key,
+	.pass_others = false,
+};

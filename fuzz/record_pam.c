@@ -1,8 +1,8 @@
 /*
  * record_pam.c: make a fuzz_pam seed from a real sign-in with the
- * virtual keys of tests/with-virtkey, keeping what they answered.
+ * virtual keys of tests/virtkey/with-virtkey, keeping what they answered.
  *
- *	tests/with-virtkey ... -- fuzz/record_pam [OPTIONS] OUT
+ *	tests/virtkey/with-virtkey ... -- fuzz/record_pam [OPTIONS] OUT
  *
  *	--options N	byte 0 of the input (see pam_input.h), default 0
  *	--devices N	byte 1; its key count is set from $VIRTKEY_DIR
@@ -126,7 +126,7 @@ main(int argc, char **argv)
 	}
 	if (dir == NULL || (nkeys = fakekey_record(dir)) < 0) {
 		fprintf(stderr, "record_pam: no virtual key in $VIRTKEY_DIR "
-		    "(run under tests/with-virtkey)\n");
+		    "(run under tests/virtkey/with-virtkey)\n");
 		return 1;
 	}
 	in.devices = (uint8_t)((in.devices & ~PAM_DEV_COUNT_MASK) |

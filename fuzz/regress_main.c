@@ -8,7 +8,7 @@
  * Each file goes through LLVMFuzzerTestOneInput once, as libFuzzer would
  * run it; a failed check or a sanitizer report ends the process with a
  * non-zero status.  A target that cannot set itself up here exits 77,
- * which tests/fuzz-regress.sh reports as a skip.
+ * which tests/fuzz/regress.sh reports as a skip.
  */
 #include <config.h>
 

@@ -1,39 +1,22 @@
 /*
  * LD_PRELOAD shim that plugs the virtual security keys into libfido2.
  *
- * tests/with-virtkey starts one virtkey process per key, each listening on
- * a SOCK_SEQPACKET socket in $VIRTKEY_DIR, and preloads this library into
- * the client.  We interpose three public libfido2 entry points:
+ * tests/virtkey/with-virtkey starts one virtkey process per key, each
+ * listening on a SOCK_SEQPACKET socket in $VIRTKEY_DIR, and preloads this
+ * library into the client.  interpose.c makes libfido2 list the virtual
+ * keys (and only them, so a real key on the test machine is never
+ * touched) and open them with the io functions here; this file says where
+ * the keys are and carries each HID report as one 64-byte datagram.
  *
- *   fido_dev_info_manifest  lists the virtual keys (and only them, so a
- *                           real key on the test machine is never touched);
- *   fido_dev_open           gives a virtual path our io functions before
- *                           libfido2 opens it;
- *   fido_dev_new_with_info  does the same for devices made from a manifest
- *                           entry (libfido2 copies the io functions but not
- *                           io_own, and would then ask our handle for HID
- *                           report sizes).
- *
- * Everything above the HID report (CTAPHID framing, CBOR, PIN protocols)
- * stays libfido2's own code.  Each HID report travels as one 64-byte
- * datagram; the report id byte libfido2 puts in front on write is dropped.
- *
- * A key's path is "virtkey:SOCKET" for USB and "nfc:virtkey:SOCKET" for NFC:
- * "nfc:" is libfido2's own prefix for NFC readers, so clients tell the
- * transport the way they would for a real key.  The NFC key still speaks
- * CTAPHID framing underneath (see tests/virtkey/README.md).
+ * A key's path is "virtkey:SOCKET" for USB and "nfc:virtkey:SOCKET" for
+ * NFC; the NFC key still speaks CTAPHID framing underneath (see
+ * tests/virtkey/README.md).
  */
 
 #include "config.h"
 
-#include <sys/socket.h>
-#include <sys/un.h>
-
 #include <dirent.h>
-#include <dlfcn.h>
-#include <errno.h>
-#include <poll.h>
-#include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,52 +24,31 @@
 
 #include <fido.h>
 
-#define VIRTKEY_REPORT_LEN	64
-#define VIRTKEY_MAX_KEYS	16
-#define VIRTKEY_PREFIX		"virtkey:"
-#define NFC_PREFIX		"nfc:"
-/* Where the keys are when VIRTKEY_DIR is unset (tests/realclient.sh). */
+#include "interpose.h"
+
+#define VIRTKEY_MAX_KEYS	FIDO_INTERPOSE_KEYS_MAX
+/* Where the keys are when VIRTKEY_DIR is unset (tests/realclient/). */
 #define VIRTKEY_FIXED_DIR	"/run/seckey-virtkey"
 
 struct virtkey_handle {
 	int fd;
 };
 
-/* Strips the optional "nfc:" and the "virtkey:" prefix; NULL if not ours. */
-static const char *
-virtkey_socket_path(const char *path)
-{
-	if (path == NULL)
-		return NULL;
-	if (strncmp(path, NFC_PREFIX, strlen(NFC_PREFIX)) == 0)
-		path += strlen(NFC_PREFIX);
-	if (strncmp(path, VIRTKEY_PREFIX, strlen(VIRTKEY_PREFIX)) != 0)
-		return NULL;
-	return path + strlen(VIRTKEY_PREFIX);
-}
-
 static void *
 virtkey_open(const char *path)
 {
 	struct virtkey_handle *handle = NULL;
-	struct sockaddr_un addr;
 	const char *sock_path;
 	int fd = -1;
 
-	if ((sock_path = virtkey_socket_path(path)) == NULL ||
-	    strlen(sock_path) >= sizeof(addr.sun_path))
+	if ((sock_path = fido_interpose_name(path)) == NULL)
 		goto fail;
-	memset(&addr, 0, sizeof(addr));
-	addr.sun_family = AF_UNIX;
-	memcpy(addr.sun_path, sock_path, strlen(sock_path) + 1);
 	/*
 	 * No SOCK_CLOEXEC, on purpose: libfido2 1.12 opens a hidraw node
 	 * with open(path, O_RDWR) (hid_unix.c), so a real key's descriptor
 	 * is inheritable too, and the tests must see what its clients see.
 	 */
-	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET, 0)) < 0)
-		goto fail;
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+	if ((fd = fido_interpose_connect(sock_path, 0)) < 0)
 		goto fail;
 	if ((handle = calloc(1, sizeof(*handle))) == NULL)
 		goto fail;
@@ -114,37 +76,20 @@ static int
 virtkey_read(void *opaque, unsigned char *buf, size_t len, int ms)
 {
 	struct virtkey_handle *handle = opaque;
-	struct pollfd pfd;
-	ssize_t n;
-	int r;
 
-	if (handle == NULL || len != VIRTKEY_REPORT_LEN)
+	if (handle == NULL || len != FIDO_INTERPOSE_REPORT_LEN)
 		return -1;
-	pfd.fd = handle->fd;
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	do {
-		r = poll(&pfd, 1, ms < 0 ? -1 : ms);
-	} while (r < 0 && errno == EINTR);
-	if (r <= 0)
-		return -1;
-	if ((n = recv(handle->fd, buf, len, 0)) != (ssize_t)len)
-		return -1;	/* 0: the key was pulled out */
-	return (int)n;
+	return fido_interpose_recv(handle->fd, buf, len, ms);
 }
 
 static int
 virtkey_write(void *opaque, const unsigned char *buf, size_t len)
 {
 	struct virtkey_handle *handle = opaque;
-	ssize_t n;
 
-	if (handle == NULL || len != VIRTKEY_REPORT_LEN + 1)
+	if (handle == NULL)
 		return -1;
-	n = send(handle->fd, buf + 1, VIRTKEY_REPORT_LEN, MSG_NOSIGNAL);
-	if (n != VIRTKEY_REPORT_LEN)
-		return -1;
-	return (int)len;
+	return fido_interpose_send(handle->fd, buf, len);
 }
 
 static const fido_dev_io_t virtkey_io = {
@@ -154,21 +99,9 @@ static const fido_dev_io_t virtkey_io = {
 	virtkey_write,
 };
 
-static void *
-real_symbol(const char *name)
-{
-	void *sym;
-
-	if ((sym = dlsym(RTLD_NEXT, name)) == NULL) {
-		fprintf(stderr, "virtkey shim: %s not found\n", name);
-		abort();
-	}
-	return sym;
-}
-
 /* Socket names are "key<N>-<usb|nfc>.sock"; returns N or -1. */
 static int
-parse_socket_name(const char *name, int *is_nfc)
+parse_socket_name(const char *name, bool *is_nfc)
 {
 	char transport[4];
 	char tail[6];
@@ -179,30 +112,12 @@ parse_socket_name(const char *name, int *is_nfc)
 	    index >= VIRTKEY_MAX_KEYS)
 		return -1;
 	if (strcmp(transport, "usb") == 0)
-		*is_nfc = 0;
+		*is_nfc = false;
 	else if (strcmp(transport, "nfc") == 0)
-		*is_nfc = 1;
+		*is_nfc = true;
 	else
 		return -1;
 	return index;
-}
-
-/* Fills the manifest slot of one key; returns 0 or -1. */
-static int
-add_key(fido_dev_info_t *devlist, size_t slot, const char *dir,
-    const char *name, int is_nfc)
-{
-	char path[512];
-	int n;
-
-	n = snprintf(path, sizeof(path), "%s%s%s/%s",
-	    is_nfc ? NFC_PREFIX : "", VIRTKEY_PREFIX, dir, name);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -1;
-	if (fido_dev_info_set(devlist, slot, path, "pam_seckey",
-	    "Virtual Security Key", &virtkey_io, NULL) != FIDO_OK)
-		return -1;
-	return 0;
 }
 
 /*
@@ -227,29 +142,26 @@ virtkey_dir(void)
 }
 
 /*
- * Lists the sockets of the key folder in key order.  Without one the real
+ * The sockets of the key folder in key order.  Without a folder the real
  * manifest is used, so the shim is harmless when preloaded by mistake.
  */
-int
-fido_dev_info_manifest(fido_dev_info_t *devlist, size_t ilen, size_t *olen)
+static int
+virtkey_list(struct fido_interpose_key *keys, size_t max)
 {
-	int (*real)(fido_dev_info_t *, size_t, size_t *);
 	char names[VIRTKEY_MAX_KEYS][64];
-	int nfc[VIRTKEY_MAX_KEYS];
+	bool nfc[VIRTKEY_MAX_KEYS];
 	const char *dir = virtkey_dir();
 	struct dirent *entry;
 	DIR *dirp;
-	size_t slot = 0;
-	int i, index, is_nfc;
+	size_t nkeys = 0;
+	int i, index, n;
+	bool is_nfc;
 
-	if (dir == NULL) {
-		real = real_symbol("fido_dev_info_manifest");
-		return real(devlist, ilen, olen);
-	}
-	*olen = 0;
+	if (dir == NULL)
+		return FIDO_INTERPOSE_LIBFIDO2;
 	memset(names, 0, sizeof(names));
 	if ((dirp = opendir(dir)) == NULL)
-		return FIDO_OK;		/* no key plugged in */
+		return 0;		/* no key plugged in */
 	while ((entry = readdir(dirp)) != NULL) {
 		if ((index = parse_socket_name(entry->d_name, &is_nfc)) < 0 ||
 		    strlen(entry->d_name) >= sizeof(names[0]))
@@ -258,44 +170,24 @@ fido_dev_info_manifest(fido_dev_info_t *devlist, size_t ilen, size_t *olen)
 		nfc[index] = is_nfc;
 	}
 	closedir(dirp);
-	for (i = 0; i < VIRTKEY_MAX_KEYS && slot < ilen; i++) {
+	for (i = 0; i < VIRTKEY_MAX_KEYS && nkeys < max; i++) {
 		if (names[i][0] == '\0')
 			continue;
-		if (add_key(devlist, slot, dir, names[i], nfc[i]) < 0)
-			return FIDO_ERR_INTERNAL;
-		slot++;
+		n = snprintf(keys[nkeys].name, sizeof(keys[nkeys].name),
+		    "%s/%s", dir, names[i]);
+		if (n < 0 || (size_t)n >= sizeof(keys[nkeys].name))
+			return FIDO_INTERPOSE_ERROR;
+		keys[nkeys++].nfc = nfc[i];
 	}
-	*olen = slot;
-	return FIDO_OK;
+	return (int)nkeys;
 }
 
-int
-fido_dev_open(fido_dev_t *dev, const char *path)
-{
-	int (*real)(fido_dev_t *, const char *);
-	const char *sock_path;
-	int r;
-
-	real = real_symbol("fido_dev_open");
-	if ((sock_path = virtkey_socket_path(path)) == NULL)
-		return real(dev, path);
-	if ((r = fido_dev_set_io_functions(dev, &virtkey_io)) != FIDO_OK)
-		return r;
-	/* Without the "nfc:" prefix libfido2 keeps our io functions. */
-	return real(dev, sock_path - strlen(VIRTKEY_PREFIX));
-}
-
-fido_dev_t *
-fido_dev_new_with_info(const fido_dev_info_t *di)
-{
-	fido_dev_t *(*real)(const fido_dev_info_t *);
-	fido_dev_t *dev;
-
-	real = real_symbol("fido_dev_new_with_info");
-	if ((dev = real(di)) == NULL)
-		return NULL;
-	if (virtkey_socket_path(fido_dev_info_path(di)) != NULL &&
-	    fido_dev_set_io_functions(dev, &virtkey_io) != FIDO_OK)
-		fido_dev_free(&dev);
-	return dev;
-}
+const struct fido_interpose fido_interpose_keys = {
+	.who = "virtkey shim",
+	.prefix = "virtkey:",
+	.product = "Virtual Security Key",
+	.io = &virtkey_io,
+	.list = virtkey_list,
+	.is_key = NULL,
+	.pass_others = true,
+};
