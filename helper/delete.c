@@ -23,32 +23,30 @@ struct target {
 	bool			 on_key;	/* a key plugged in holds it */
 };
 
-/* Does a key plugged in hold the credential of key?  A silent probe. */
+/*
+ * Does a key plugged in hold the credential of key?  A silent probe of
+ * the keys plugged in now; nobody is asked to insert one.
+ */
 static bool
 plugged_holds(const struct helper_ctx *ctx, struct seckey_key *key)
 {
+	struct seckey_signin_opts opts;
 	struct seckey_keylist one;
 	struct seckey_device *dev = NULL;
 	const struct seckey_key *found = NULL;
 	struct seckey_diag ignored;
-	char **paths = NULL;
-	size_t count = 0, i;
-	bool holds = false;
+	bool holds;
 
 	memset(&one, 0, sizeof(one));
 	one.keys[0] = key;
 	one.count = 1;
-	if (seckey_device_paths(&paths, &count, &ignored) != SECKEY_OK)
-		return false;
-	for (i = 0; i < count && !holds; i++) {
-		if (seckey_device_open(paths[i], SECKEY_OPEN_TIMEOUT_MS, &dev,
-		    &ignored) != SECKEY_OK)
-			continue;
-		holds = seckey_probe(dev, ctx->policy->rp_id, &one, &found,
-		    &ignored) == SECKEY_OK;
-		seckey_device_free(&dev);
-	}
-	seckey_device_paths_free(&paths);
+	memset(&opts, 0, sizeof(opts));
+	opts.rp_id = ctx->policy->rp_id;
+	opts.timeout_ms = SECKEY_OPEN_TIMEOUT_MS;
+	opts.no_wait = true;
+	holds = seckey_find_device(&one, &opts, &dev, &found,
+	    &ignored) == SECKEY_OK;
+	seckey_device_free(&dev);
 	return holds;
 }
 

@@ -100,11 +100,9 @@ helper_device_pick(struct helper_ctx *ctx, const char *path,
 	return status;
 }
 
-static int
-wrong_pin(struct seckey_device *dev)
+int
+helper_wrong_pin(int retries)
 {
-	int retries = seckey_pin_retries(dev);
-
 	if (retries == 0)
 		return helper_refuse("wrong PIN, and no attempt is left: the "
 		    "PIN is blocked");
@@ -122,7 +120,7 @@ helper_device_fail(struct seckey_device *dev, int err,
 {
 	switch (err) {
 	case SECKEY_ERR_PIN_INVALID:
-		return wrong_pin(dev);
+		return helper_wrong_pin(seckey_pin_retries(dev));
 	case SECKEY_ERR_PIN_AUTH_BLOCKED:
 		return helper_refuse("three wrong PINs in a row: unplug the "
 		    "security key and plug it back in before the next try");

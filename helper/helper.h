@@ -95,6 +95,8 @@ int helper_device_pick(struct helper_ctx *ctx, const char *path,
     struct seckey_device **devp);
 int helper_device_fail(struct seckey_device *dev, int err,
     const struct seckey_diag *diag);
+/* "wrong PIN, N attempts left"; retries < 0: the key did not say. */
+int helper_wrong_pin(int retries);
 const char *helper_model(const struct seckey_aaguid *aaguid);
 
 /* keyerr.c */

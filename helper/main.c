@@ -12,8 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <fido.h>
-
 #include "helper.h"
 
 struct command {
@@ -222,7 +220,7 @@ run(struct helper_ctx *ctx, int argc, char **argv)
 		    argv[optind]);
 	ctx->cmd = cmd->name;
 	ctx->usage = cmd->usage;
-	fido_init(0);
+	seckey_device_init();
 	first = optind;
 	/* 0, not 1: GNU getopt starts afresh on the command's arguments. */
 	optind = 0;

@@ -1,132 +1,141 @@
 /*
  * test.c: "seckey test [NAME]": a sign-in as pam_seckey does it, without
- * PAM: the same silent search for a registered key, the PIN, the touch,
- * the signature checked against the key list, the flags the policy
- * asks for.  It reports which registered key answered.
+ * PAM.  It runs the module's own sequence, seckey_signin(): the model
+ * filter, the silent search for a registered key, the PIN checks, the
+ * PIN, the touch, the signature checked against the key list, the flags
+ * the policy asks for.  It reports which registered key answered.
  */
 #include <config.h>
 
 #include <string.h>
 
 #include "helper.h"
-#include "seckey_assert.h"
-#include "seckey_model.h"
-#include "seckey_probe.h"
+#include "seckey_signin.h"
+
+/* What the callbacks of one test share. */
+struct test_run {
+	const struct helper_ctx	*ctx;
+	int			 pin_status;	/* helper_read_pin's */
+};
 
 /* As pam_seckey does: once, when no registered key is plugged in yet. */
 static void
-cue_insert(void *ctx)
+cue_insert(void *arg)
 {
-	const struct helper_ctx *hctx = ctx;
+	const struct test_run *run = arg;
 
-	helper_prompt(hctx->policy->insert_prompt);
+	helper_prompt(run->ctx->policy->insert_prompt);
 }
 
 /* As the module logs it: a device that lied in the probe is skipped. */
 static void
-tell_probe_refused(void *ctx, const char *why)
+tell_probe_refused(void *arg, const char *why)
 {
-	(void)ctx;
+	(void)arg;
 	helper_msg("%s: skipped", why);
 }
 
+/* helper_read_pin has said why when it gives no PIN. */
 static int
-find_key(struct helper_ctx *ctx, const struct seckey_keylist *list,
-    struct seckey_signin_opts *opts, struct seckey_device **devp,
-    const struct seckey_key **keyp)
+ask_pin(void *arg, struct seckey_pin *pin)
 {
-	struct seckey_diag diag;
-	int r;
+	struct test_run *run = arg;
 
-	opts->waiting = cue_insert;
-	opts->probe_refused = tell_probe_refused;
-	opts->ctx = ctx;
-	seckey_diag_clear(&diag);
-	r = seckey_find_device(list, opts, devp, keyp, &diag);
-	/*
-	 * A key plugged in answered that it holds none of the credentials:
-	 * when it is the registered key, it was reset (or the credential
-	 * was erased from it), and the entry can no longer sign in.
-	 */
-	if (r == SECKEY_ERR_NO_CREDENTIAL && list->count == 1)
+	run->pin_status = helper_read_pin(run->ctx->policy->pin_prompt, pin);
+	return run->pin_status == EXIT_DONE ? SECKEY_OK : SECKEY_ERR_NO_PIN;
+}
+
+static void
+cue_touch(void *arg)
+{
+	const struct test_run *run = arg;
+
+	helper_prompt(run->ctx->policy->touch_prompt);
+}
+
+/*
+ * No registered key answered, or none may: the policy allows none of
+ * the models.  A key plugged in that answered that it holds none of the
+ * credentials was reset, when it is the registered key (or the
+ * credential was erased from it), and the entry no longer signs in.
+ */
+static int
+not_found(const struct helper_ctx *ctx, const struct seckey_keylist *list,
+    int r, const struct seckey_diag *diag)
+{
+	const char *name = list->count == 1 ? list->keys[0]->name : NULL;
+
+	if (r == SECKEY_ERR_AAGUID && name != NULL)
+		return helper_refuse("the policy does not allow the model of "
+		    "\"%s\"; sign-in refuses it", name);
+	if (r == SECKEY_ERR_AAGUID)
+		return helper_refuse("the policy allows the model of none of "
+		    "the registered security keys of %s (allowed_aaguids); "
+		    "sign-in refuses them all", ctx->user.name);
+	if (r == SECKEY_ERR_NO_CREDENTIAL && name != NULL)
 		return helper_refuse("no security key plugged in holds the "
 		    "credential of \"%s\": if that key is plugged in, it was "
 		    "reset and no longer signs in; remove it with \"seckey "
-		    "delete\"", list->keys[0]->name);
+		    "delete\"", name);
 	if (r == SECKEY_ERR_NO_CREDENTIAL)
 		return helper_refuse("none of the security keys plugged in "
 		    "holds a registered credential of %s; a registered key "
 		    "that was reset no longer signs in: remove it with "
 		    "\"seckey delete\"", ctx->user.name);
-	if (r == SECKEY_ERR_NO_DEVICE && list->count == 1)
+	if (r == SECKEY_ERR_NO_DEVICE && name != NULL)
 		return helper_refuse("\"%s\" was not found among the security "
-		    "keys plugged in", list->keys[0]->name);
+		    "keys plugged in", name);
 	if (r == SECKEY_ERR_NO_DEVICE)
 		return helper_refuse("none of the registered security keys of "
 		    "%s was found", ctx->user.name);
-	if (r != SECKEY_OK)
-		return helper_fail(r, &diag);
 
-	return EXIT_DONE;
-}
-
-/* Refusals the module would make before it asks for the PIN. */
-static int
-check_key(struct helper_ctx *ctx, struct seckey_device *dev,
-    const struct seckey_key *key, bool uv)
-{
-	if (!seckey_policy_aaguid_allowed(ctx->policy, &key->aaguid))
-		return helper_refuse("the policy does not allow the model of "
-		    "\"%s\"; sign-in refuses it", key->name);
-	if (uv && !seckey_device_has_pin(dev))
-		return helper_device_fail(dev, SECKEY_ERR_PIN_NOT_SET, NULL);
-	if (uv && seckey_pin_retries(dev) == 0)
-		return helper_device_fail(dev, SECKEY_ERR_PIN_BLOCKED, NULL);
-
-	return EXIT_DONE;
+	return helper_fail(r, diag);
 }
 
 static int
-sign_in(struct helper_ctx *ctx, const struct seckey_keylist *list)
+works(const struct helper_ctx *ctx, const struct seckey_signin_found *found)
 {
-	struct seckey_signin_opts opts;
-	struct seckey_device *dev = NULL;
-	const struct seckey_key *key = NULL;
-	struct seckey_diag diag;
-	struct seckey_pin pin;
-	int r, status;
-
-	memset(&opts, 0, sizeof(opts));
-	opts.rp_id = ctx->policy->rp_id;
-	opts.require_up = ctx->policy->user_presence;
-	opts.require_uv = ctx->policy->user_verification == SECKEY_UV_PIN;
-	opts.timeout_ms = (int)ctx->policy->timeout * 1000;
-	seckey_pin_wipe(&pin);
-	if ((status = find_key(ctx, list, &opts, &dev, &key)) != EXIT_DONE ||
-	    (status = check_key(ctx, dev, key, opts.require_uv)) != EXIT_DONE ||
-	    (opts.require_uv && (status = helper_read_pin(
-	    ctx->policy->pin_prompt, &pin)) != EXIT_DONE))
-		goto out;
-	if (opts.require_up)
-		helper_prompt(ctx->policy->touch_prompt);
-	seckey_diag_clear(&diag);
-	r = seckey_authenticate(dev, key, opts.require_uv ? &pin : NULL, &opts,
-	    &diag);
-	seckey_pin_wipe(&pin);
-	if (r != SECKEY_OK) {
-		status = helper_device_fail(dev, r, &diag);
-		goto out;
-	}
-	helper_msg("sign-in works with \"%s\" (%s, %s)", key->name,
-	    helper_model(&key->aaguid), seckey_transport_name(
-	    seckey_device_transport(dev)));
+	helper_msg("sign-in works with \"%s\" (%s, %s)", found->key->name,
+	    helper_model(&found->key->aaguid), seckey_transport_name(
+	    seckey_device_transport(found->dev)));
 	if (!ctx->policy->enabled)
 		helper_msg("note: security keys are still switched off in "
 		    "the policy (enabled = false), so sign-in does not use "
 		    "them yet");
-out:
-	seckey_pin_wipe(&pin);
-	seckey_device_free(&dev);
+
+	return EXIT_DONE;
+}
+
+/* The sign-in of pam_seckey (seckey_signin.h), told in seckey's words. */
+static int
+sign_in(const struct helper_ctx *ctx, const struct seckey_keylist *list)
+{
+	struct test_run run = { ctx, EXIT_REFUSED };
+	const struct seckey_signin_calls calls = {
+		.waiting = cue_insert,
+		.probe_refused = tell_probe_refused,
+		.read_pin = ask_pin,
+		.touch = cue_touch,
+		.ctx = &run,
+	};
+	struct seckey_signin_found found;
+	struct seckey_diag diag;
+	int r, status;
+
+	seckey_diag_clear(&diag);
+	r = seckey_signin(ctx->policy, list, &calls, &found, &diag);
+	if (r == SECKEY_OK)
+		status = works(ctx, &found);
+	else if (found.dev == NULL)
+		status = not_found(ctx, list, r, &diag);
+	else if (r == SECKEY_ERR_NO_PIN)
+		status = run.pin_status != EXIT_DONE ? run.pin_status :
+		    EXIT_REFUSED;
+	else if (r == SECKEY_ERR_PIN_INVALID)
+		status = helper_wrong_pin(found.retries);
+	else
+		status = helper_device_fail(found.dev, r, &diag);
+	seckey_device_free(&found.dev);
 
 	return status;
 }

@@ -11,6 +11,12 @@
 #include "seckey_transport.h"
 
 void
+seckey_device_init(void)
+{
+	fido_init(0);
+}
+
+void
 seckey_device_paths_free(char ***pathsp)
 {
 	char **paths;

@@ -43,6 +43,15 @@ struct seckey_device {
 #endif
 
 /*
+ * libfido2's set-up for a program of its own (seckey): with FIDO_DEBUG
+ * in the environment, libfido2 then logs every frame to stderr.  The
+ * module never calls it: libfido2 works without it, its debug handler
+ * is process-wide state of the PAM host, and a variable in the host's
+ * environment must not make a sign-in dump its CTAP exchange.
+ */
+void seckey_device_init(void);
+
+/*
  * The paths of the keys plugged in now, at most SECKEY_DEVICES_MAX.
  * *pathsp is a NULL-terminated array the caller frees with
  * seckey_device_paths_free().

@@ -55,6 +55,7 @@ static const struct seckey_errname errnames[] = {
 	    "right after it is plugged in" },
 	{ SECKEY_ERR_COUNTER,
 	    "the security key's signature counter went backwards" },
+	{ SECKEY_ERR_NO_PIN, "no PIN was given" },
 };
 
 const char *

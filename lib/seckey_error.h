@@ -55,6 +55,7 @@ enum seckey_err {
 	SECKEY_ERR_FLAGS = -45,		/* UP or UV flag missing */
 	SECKEY_ERR_RESET_WINDOW = -46,	/* reset only right after plug-in */
 	SECKEY_ERR_COUNTER = -47,	/* signature counter went backwards */
+	SECKEY_ERR_NO_PIN = -48,	/* the caller got no usable PIN */
 };
 
 /* A static English sentence for an error code; never NULL. */

@@ -316,7 +316,7 @@ seckey_find_device(const struct seckey_keylist *list,
 	for (;;) {
 		r = probe_round(&s, devp, keyp, diag);
 		left = s.deadline - seckey_now_ms();
-		if (r != SECKEY_ERR_NO_DEVICE || left <= 0)
+		if (r != SECKEY_ERR_NO_DEVICE || left <= 0 || opts->no_wait)
 			break;
 		/* Said once, then the user has the whole timeout to act. */
 		if (!told && opts->waiting != NULL)
@@ -325,9 +325,13 @@ seckey_find_device(const struct seckey_keylist *list,
 		seckey_sleep_ms(left < PROBE_POLL_MS ? left : PROBE_POLL_MS);
 	}
 	if (r == SECKEY_ERR_NO_DEVICE) {
-		seckey_diag_set(diag, NULL, 0, "no security key holding a "
-		    "registered credential was found within %d s",
-		    opts->timeout_ms / 1000);
+		if (opts->no_wait)
+			seckey_diag_set(diag, NULL, 0, "no security key "
+			    "plugged in holds a registered credential");
+		else
+			seckey_diag_set(diag, NULL, 0, "no security key "
+			    "holding a registered credential was found within "
+			    "%d s", opts->timeout_ms / 1000);
 		/* A key that lied says nothing of the user's own keys. */
 		if (s.holds_none.count > 0)
 			r = SECKEY_ERR_NO_CREDENTIAL;

@@ -20,6 +20,8 @@
  * it answered for.  When none appeared in time: SECKEY_ERR_NO_CREDENTIAL
  * if a key still plugged in answered that it holds none of them (a
  * registered key that was reset answers so), else SECKEY_ERR_NO_DEVICE.
+ * With opts->no_wait, the keys plugged in now are probed once and
+ * nobody is asked to insert one.
  */
 int seckey_find_device(const struct seckey_keylist *list,
     const struct seckey_signin_opts *opts, struct seckey_device **devp,

@@ -17,6 +17,13 @@ struct seckey_signin_opts {
 	bool		 require_uv;	/* the PIN (user verification) */
 	int		 timeout_ms;	/* for a key to appear, for a touch */
 	/*
+	 * Look once at the keys plugged in now and do not wait for one to
+	 * appear (timeout_ms then only bounds the opening and the probes):
+	 * for a question such as "does a key plugged in hold this
+	 * credential?", where nobody is there to insert one.
+	 */
+	bool		 no_wait;
+	/*
 	 * Called once, when the first look at the plugged keys found none
 	 * holding a registered credential and time is left: the moment to
 	 * ask the user to insert or tap a key.  NULL: nobody is told.

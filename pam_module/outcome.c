@@ -204,6 +204,7 @@ outcome_of_device_error(int err)
 		return OUTCOME_SUCCESS;
 	case SECKEY_ERR_NO_DEVICE:
 	case SECKEY_ERR_NO_CREDENTIAL:
+	case SECKEY_ERR_AAGUID:		/* no registered key's model allowed */
 		return OUTCOME_NO_DEVICE;
 	case SECKEY_ERR_PIN_INVALID:
 		return OUTCOME_PIN_INVALID;

@@ -19,10 +19,9 @@
 #include <security/pam_modutil.h>
 
 #include "module.h"
-#include "seckey_assert.h"
 #include "seckey_keylist.h"
 #include "seckey_policy.h"
-#include "seckey_probe.h"
+#include "seckey_signin.h"
 #include "seckey_store.h"
 
 struct signin {
@@ -32,11 +31,8 @@ struct signin {
 	struct seckey_policy		*policy;
 	struct seckey_user		 user;
 	struct seckey_keylist		*keys;
-	struct seckey_keylist		 allowed;	/* borrows from keys */
-	struct seckey_signin_opts	 opts;
-	struct seckey_device		*dev;
-	const struct seckey_key		*key;
-	struct seckey_pin		 pin;
+	struct seckey_signin_found	 found;
+	int				 pin_reply;	/* conv_read_pin's */
 	struct outcome_detail		 detail;
 };
 
@@ -143,19 +139,6 @@ find_user(struct signin *s)
 	return OUTCOME_SUCCESS;
 }
 
-/* Only the keys of models the policy allows take part in the sign-in. */
-static void
-filter_allowed(struct signin *s)
-{
-	size_t i;
-
-	s->allowed.count = 0;
-	for (i = 0; i < s->keys->count; i++)
-		if (seckey_policy_aaguid_allowed(s->policy,
-		    &s->keys->keys[i]->aaguid))
-			s->allowed.keys[s->allowed.count++] = s->keys->keys[i];
-}
-
 /* The store is needed only here: what sign-in keeps is the list. */
 static enum outcome
 load_keys(struct signin *s)
@@ -187,7 +170,6 @@ load_keys(struct signin *s)
 		module_log(s->pamh, LOG_DEBUG, "user %s: %zu key%s in %s",
 		    s->user.name, s->keys->count, s->keys->count == 1 ? "" :
 		    "s", seckey_store_where(store));
-	filter_allowed(s);
 	o = OUTCOME_SUCCESS;
 out:
 	if (r == SECKEY_ERR_NOMEM)
@@ -215,59 +197,55 @@ log_probe_refused(void *ctx, const char *why)
 	    why);
 }
 
-static enum outcome
-find_key(struct signin *s)
+/* The PIN, through the conversation; why none came is kept. */
+static int
+ask_pin(void *ctx, struct seckey_pin *pin)
 {
-	int r;
+	struct signin *s = ctx;
 
-	s->opts.waiting = cue_insert;
-	s->opts.probe_refused = log_probe_refused;
-	s->opts.ctx = s;
-	s->opts.rp_id = s->policy->rp_id;
-	s->opts.require_up = s->policy->user_presence;
-	s->opts.require_uv = s->policy->user_verification == SECKEY_UV_PIN;
-	s->opts.timeout_ms = (int)s->policy->timeout * 1000;
-	if (s->allowed.count == 0) {
-		seckey_diag_set(&s->detail.diag, NULL, 0, "none of the "
-		    "registered keys is of a model allowed_aaguids accepts");
-		return OUTCOME_NO_DEVICE;
-	}
-	r = seckey_find_device(&s->allowed, &s->opts, &s->dev, &s->key,
-	    &s->detail.diag);
-	if (r != SECKEY_OK)
-		return outcome_of_device_error(r);
-	s->detail.key_name = s->key->name;
-	if (s->debug)
-		module_log(s->pamh, LOG_DEBUG, "user %s: key \"%s\" found at "
-		    "%s", s->user.name, s->key->name,
-		    seckey_device_path(s->dev));
-	return OUTCOME_SUCCESS;
+	s->pin_reply = conv_read_pin(s->pamh, s->policy->pin_prompt, pin);
+	return s->pin_reply == PAM_SUCCESS ? SECKEY_OK : SECKEY_ERR_NO_PIN;
 }
 
-/* The PIN (asked once), the touch cue, the assertion; the PIN is wiped. */
-static enum outcome
-verify_user(struct signin *s)
+static void
+cue_touch(void *ctx)
 {
+	struct signin *s = ctx;
+
+	conv_cue(s->pamh, s->policy->touch_prompt);
+}
+
+/*
+ * The key plugged in, the PIN and the touch, in the order libseckey
+ * keeps for the module and "seckey test" alike (seckey_signin.h).
+ */
+static enum outcome
+use_key(struct signin *s)
+{
+	const struct seckey_signin_calls calls = {
+		.waiting = cue_insert,
+		.probe_refused = log_probe_refused,
+		.read_pin = ask_pin,
+		.touch = cue_touch,
+		.ctx = s,
+	};
 	enum outcome o;
 	int r;
 
-	if (s->opts.require_uv) {
-		if (!seckey_device_has_pin(s->dev))
-			return OUTCOME_PIN_NOT_SET;
-		r = conv_read_pin(s->pamh, s->policy->pin_prompt, &s->pin);
-		if (r == PAM_CONV_ERR)
-			return OUTCOME_CONV_ERROR;
-		if (r != PAM_SUCCESS)
-			return OUTCOME_NO_PIN;
+	r = seckey_signin(s->policy, s->keys, &calls, &s->found,
+	    &s->detail.diag);
+	if (s->found.key != NULL) {
+		s->detail.key_name = s->found.key->name;
+		if (s->debug)
+			module_log(s->pamh, LOG_DEBUG, "user %s: key \"%s\" "
+			    "found at %s", s->user.name, s->found.key->name,
+			    seckey_device_path(s->found.dev));
 	}
-	if (s->opts.require_up)
-		conv_cue(s->pamh, s->policy->touch_prompt);
-	r = seckey_authenticate(s->dev, s->key, s->opts.require_uv ? &s->pin :
-	    NULL, &s->opts, &s->detail.diag);
-	seckey_pin_wipe(&s->pin);
+	s->detail.retries = s->found.retries;
+	if (r == SECKEY_ERR_NO_PIN)
+		return s->pin_reply == PAM_CONV_ERR ? OUTCOME_CONV_ERROR :
+		    OUTCOME_NO_PIN;
 	o = outcome_of_device_error(r);
-	if (o == OUTCOME_PIN_INVALID)
-		s->detail.retries = seckey_pin_retries(s->dev);
 	if (o == OUTCOME_SUCCESS)
 		seckey_diag_clear(&s->detail.diag);
 	return o;
@@ -291,14 +269,12 @@ signin_run(pam_handle_t *pamh, int flags, const struct module_args *args)
 	    (o = check_service(&s)) == OUTCOME_SUCCESS &&
 	    (o = check_remote(&s)) == OUTCOME_SUCCESS &&
 	    (o = find_user(&s)) == OUTCOME_SUCCESS &&
-	    (o = load_keys(&s)) == OUTCOME_SUCCESS &&
-	    (o = find_key(&s)) == OUTCOME_SUCCESS)
-		o = verify_user(&s);
+	    (o = load_keys(&s)) == OUTCOME_SUCCESS)
+		o = use_key(&s);
 	if (o == OUTCOME_DISABLED)
 		note_known_user(&s);
 	r = outcome_report(pamh, o, &s.detail);
-	seckey_pin_wipe(&s.pin);
-	seckey_device_free(&s.dev);
+	seckey_device_free(&s.found.dev);
 	seckey_keylist_free(&s.keys);
 	seckey_policy_free(&s.policy);
 	return r;

@@ -1,0 +1,68 @@
+/*
+ * seckey_signin.h: one sign-in with a security key, in the order
+ * pam_seckey does it.  The module and "seckey test" both run it, so the
+ * test tries exactly what the module does.
+ *
+ * The order, decided here and nowhere else:
+ *  1. the options the policy sets (rp_id, touch, PIN, timeout);
+ *  2. the model filter: only the keys of models allowed_aaguids accepts
+ *     take part, so a key of another model is never sent a command;
+ *  3. the silent probe for a registered key (seckey_find_device());
+ *  4. before the PIN is asked for: the key has one, and it is not
+ *     blocked (a blocked key would only refuse the PIN once typed);
+ *  5. the PIN, through the caller; the touch cue, through the caller;
+ *  6. the assertion (seckey_authenticate()).
+ * The PIN lives in seckey_signin()'s own frame and is wiped on every
+ * path; the caller only fills it.
+ */
+#ifndef SECKEY_SIGNIN_H
+#define SECKEY_SIGNIN_H
+
+#include "seckey_device.h"
+#include "seckey_error.h"
+#include "seckey_keylist.h"
+#include "seckey_mem.h"
+#include "seckey_policy.h"
+
+/* The caller's part wherever the user is involved; NULL: nothing said. */
+struct seckey_signin_calls {
+	/* No registered key is plugged in yet: ask for one (called once). */
+	void	(*waiting)(void *ctx);
+	/* A device's probe answer did not verify; why names the device. */
+	void	(*probe_refused)(void *ctx, const char *why);
+	/*
+	 * Ask for the PIN and fill pin.  Anything but SECKEY_OK means no
+	 * usable PIN came: the sign-in ends with SECKEY_ERR_NO_PIN, and the
+	 * caller keeps in ctx why.  Needed when the policy asks for a PIN.
+	 */
+	int	(*read_pin)(void *ctx, struct seckey_pin *pin);
+	/* The key is about to wait for a touch. */
+	void	(*touch)(void *ctx);
+	void	*ctx;
+};
+
+/* What the sign-in came to, for the caller's messages. */
+struct seckey_signin_found {
+	struct seckey_device	*dev;	/* the caller's: seckey_device_free() */
+	const struct seckey_key	*key;	/* an entry of the list, or NULL */
+	int			 retries; /* after a wrong PIN, else -1 */
+};
+
+/*
+ * Sign in with one of the keys of list (not empty) under policy.  found
+ * is always filled; dev and key are set once a registered key answered
+ * the probe, and stay set whatever happens after.  Errors:
+ *  - SECKEY_ERR_AAGUID: allowed_aaguids accepts none of the keys of
+ *    list, and no key was touched;
+ *  - found->dev NULL: what seckey_find_device() returns, mainly
+ *    SECKEY_ERR_NO_DEVICE and SECKEY_ERR_NO_CREDENTIAL;
+ *  - found->dev set: SECKEY_ERR_PIN_NOT_SET or SECKEY_ERR_PIN_BLOCKED
+ *    (nothing was asked), SECKEY_ERR_NO_PIN (read_pin failed), or what
+ *    seckey_authenticate() returns; after SECKEY_ERR_PIN_INVALID,
+ *    found->retries holds the attempts left if the key told them.
+ */
+int seckey_signin(const struct seckey_policy *policy,
+    const struct seckey_keylist *list, const struct seckey_signin_calls *calls,
+    struct seckey_signin_found *found, struct seckey_diag *diag);
+
+#endif /* SECKEY_SIGNIN_H */
