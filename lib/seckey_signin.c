@@ -48,23 +48,6 @@ filter_allowed(const struct seckey_policy *policy,
 	return SECKEY_ERR_AAGUID;
 }
 
-/*
- * Refusals that need no PIN: a PIN typed for a key without one, or for
- * a blocked one, is asked for in vain.  A key that cannot tell its
- * retries is asked anyway; its assertion reports a blocked PIN itself.
- */
-static int
-check_pin_state(struct seckey_device *dev, const struct seckey_key *key,
-    struct seckey_diag *diag)
-{
-	if (!seckey_device_has_pin(dev))
-		return SECKEY_ERR_PIN_NOT_SET;
-	if (seckey_pin_retries(dev) != 0)
-		return SECKEY_OK;
-	seckey_diag_set(diag, NULL, 0, "the PIN of \"%s\" is blocked (no "
-	    "attempts left), so none was asked for", key->name);
-	return SECKEY_ERR_PIN_BLOCKED;
-}
 
 /* The PIN (when the policy asks for it), the touch cue, the assertion. */
 static int
@@ -77,8 +60,15 @@ verify_user(const struct seckey_signin_opts *opts,
 
 	seckey_pin_wipe(&pin);
 	if (opts->require_uv) {
-		if ((r = check_pin_state(found->dev, found->key,
-		    diag)) != SECKEY_OK)
+		/*
+		 * A PIN typed for a key without one is asked for in vain;
+		 * getInfo, read when the key was opened, tells.  A blocked
+		 * PIN is not asked about first: that would cost every
+		 * sign-in a command (clientPIN.getRetries) for a state the
+		 * key reports anyway when the PIN token is asked for.
+		 */
+		r = SECKEY_ERR_PIN_NOT_SET;
+		if (!seckey_device_has_pin(found->dev))
 			goto out;
 		r = SECKEY_ERR_NO_PIN;
 		if (calls->read_pin == NULL ||

@@ -8,8 +8,9 @@
  *  2. the model filter: only the keys of models allowed_aaguids accepts
  *     take part, so a key of another model is never sent a command;
  *  3. the silent probe for a registered key (seckey_find_device());
- *  4. before the PIN is asked for: the key has one, and it is not
- *     blocked (a blocked key would only refuse the PIN once typed);
+ *  4. before the PIN is asked for: the key has one (a blocked PIN is
+ *     reported by the key when the PIN is tried, without a command
+ *     more on every sign-in to ask first);
  *  5. the PIN, through the caller; the touch cue, through the caller;
  *  6. the assertion (seckey_authenticate()).
  * The PIN lives in seckey_signin()'s own frame and is wiped on every
@@ -56,8 +57,8 @@ struct seckey_signin_found {
  *    list, and no key was touched;
  *  - found->dev NULL: what seckey_find_device() returns, mainly
  *    SECKEY_ERR_NO_DEVICE and SECKEY_ERR_NO_CREDENTIAL;
- *  - found->dev set: SECKEY_ERR_PIN_NOT_SET or SECKEY_ERR_PIN_BLOCKED
- *    (nothing was asked), SECKEY_ERR_NO_PIN (read_pin failed), or what
+ *  - found->dev set: SECKEY_ERR_PIN_NOT_SET (nothing was asked),
+ *    SECKEY_ERR_NO_PIN (read_pin failed), or what
  *    seckey_authenticate() returns; after SECKEY_ERR_PIN_INVALID,
  *    found->retries holds the attempts left if the key told them.
  */

@@ -13,7 +13,7 @@ pam_env_check
 . "$top_srcdir/tests/sh/seckeyenv.sh"
 # seckey --user, and a policy that seckey trusts, need root.
 [ "$(id -u)" -eq 0 ] || plan_skip_all "seckey test --user alice needs root"
-plan 39
+plan 41
 
 state="$TEST_TMP/state"
 # helper.sh and pamenv.sh share $TEST_TMP/passwd, and seckey reads the
@@ -88,7 +88,7 @@ pam_key=$(sed -n 's/.*signed in with security key "\(.*\)"$/\1/p' <<<"$pam_err")
 sk_key=$(sed -n 's/^seckey: sign-in works with "\([^"]*\)".*/\1/p' <<<"$sk_err")
 is "$pam_key" "Blue key" "the module names the key that answered"
 is "$sk_key" "$pam_key" "seckey test names the same key"
-same_commands "the keys get the same commands from both, PIN-retries check included"
+same_commands "the keys get the same commands from both"
 
 # --- a model the policy does not allow: no key is touched --------------
 policy 'allowed_aaguids = {"2fc0579f-8113-47ea-b116-bb5a8db9202a"}'
@@ -108,7 +108,7 @@ is "$sk_err" 'seckey: the policy does not allow the model of "Red key"; sign-in 
 is "$(requests "$trial/sk/logs")" 0 "and touches no key either"
 policy ""
 
-# --- PIN blocked: refused before any prompt ----------------------------
+# --- PIN blocked: both ask, the key refuses the PIN token -------------
 blocked="$TEST_TMP/blocked"
 cp -r "$state" "$blocked"
 sed -i 's/^pin_retries .*/pin_retries 0/' "$blocked/key0.state"
@@ -118,8 +118,11 @@ like "$pam_out" "error: Your security key is locked: its PIN is blocked" "and te
 like "$pam_err" 'PIN blocked on security key "Blue key"' "syslog: PIN blocked, and the key"
 is "$sk_rc" 1 "seckey test refuses too"
 like "$sk_err" 'seckey: the PIN is blocked after too many wrong attempts' "as a blocked PIN"
-is "$(prompted)" "module no, seckey test no" "neither asks for the PIN"
-unlike "$(cat "$trial"/*/logs/key0.log)" 'getPinUvAuthToken|getAssertion up=1' "neither tries a PIN or an assertion"
+is "$(prompted)" "module yes, seckey test yes" "both ask for the PIN (no command more to ask the key first)"
+unlike "$(cat "$trial"/*/logs/key0.log)" 'getRetries' "neither asks the key for its retries first"
+is "$(retries_of "$trial/pam/state") $(retries_of "$trial/sk/state")" "0 0" "the retries stay at 0"
+like "$(ctap_commands "$trial/pam/logs")" 'clientPIN\.getPinUvAuthTokenUsingPinWithPermissions$' \
+	"the key refuses the PIN token, and no assertion follows"
 same_commands "both send the same commands"
 
 # --- no PIN set on the key ---------------------------------------------
