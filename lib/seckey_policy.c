@@ -69,49 +69,59 @@ check_keys_file(cfg_t *cfg, cfg_opt_t *opt)
 	    "absolute path or start with %%h; only %%u, %%h and %%%% expand");
 }
 
+/* An integer option within [lo, hi]; unit follows the bound, if any. */
 static int
-check_max_keys(cfg_t *cfg, cfg_opt_t *opt)
+check_range(cfg_t *cfg, cfg_opt_t *opt, long lo, long hi, const char *unit)
 {
 	long n = cfg_opt_getnint(opt, 0);
 
-	if (n >= 1 && n <= SECKEY_MAX_KEYS)
+	if (n >= lo && n <= hi)
 		return 0;
-	return seckey_conf_fail(cfg, SECKEY_ERR_RANGE,
-	    "max_keys must be between 1 and %d", SECKEY_MAX_KEYS);
+	return seckey_conf_fail(cfg, SECKEY_ERR_RANGE, "%s must be between "
+	    "%ld and %ld%s", cfg_opt_name(opt), lo, hi, unit);
+}
+
+static int
+check_max_keys(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return check_range(cfg, opt, 1, SECKEY_MAX_KEYS, "");
 }
 
 static int
 check_timeout(cfg_t *cfg, cfg_opt_t *opt)
 {
-	long n = cfg_opt_getnint(opt, 0);
+	return check_range(cfg, opt, 1, SECKEY_TIMEOUT_MAX, " seconds");
+}
 
-	if (n >= 1 && n <= SECKEY_TIMEOUT_MAX)
-		return 0;
-	return seckey_conf_fail(cfg, SECKEY_ERR_RANGE,
-	    "timeout must be between 1 and %d seconds", SECKEY_TIMEOUT_MAX);
+/* A word option: one of words (NULL-terminated); expected says which. */
+static int
+check_word(cfg_t *cfg, cfg_opt_t *opt, const char *const *words,
+    const char *expected)
+{
+	const char *s = cfg_opt_getnstr(opt, 0);
+
+	for (; s != NULL && *words != NULL; words++)
+		if (strcmp(s, *words) == 0)
+			return 0;
+	return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX, "%s must be %s",
+	    cfg_opt_name(opt), expected);
 }
 
 static int
 check_uv(cfg_t *cfg, cfg_opt_t *opt)
 {
-	const char *s = cfg_opt_getnstr(opt, 0);
+	static const char *const words[] = { "pin", "none", NULL };
 
-	if (s != NULL && (strcmp(s, "pin") == 0 || strcmp(s, "none") == 0))
-		return 0;
-	return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX,
-	    "user_verification must be \"pin\" or \"none\"");
+	return check_word(cfg, opt, words, "\"pin\" or \"none\"");
 }
 
 static int
 check_remote(cfg_t *cfg, cfg_opt_t *opt)
 {
-	const char *s = cfg_opt_getnstr(opt, 0);
+	static const char *const words[] = { "ignore", "deny", "allow", NULL };
 
-	if (s != NULL && (strcmp(s, "ignore") == 0 || strcmp(s, "deny") == 0 ||
-	    strcmp(s, "allow") == 0))
-		return 0;
-	return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX,
-	    "remote must be \"ignore\", \"deny\" or \"allow\"");
+	return check_word(cfg, opt, words,
+	    "\"ignore\", \"deny\" or \"allow\"");
 }
 
 static int
@@ -246,31 +256,39 @@ option_set(cfg_t *cfg, const char *name)
 	return opt != NULL && (opt->flags & CFGF_MODIFIED) != 0;
 }
 
+/*
+ * 1: name holds the one value to read; 0: unset, the default applies.
+ * A set option without its value means libconfuse ran out of memory.
+ */
 static int
-get_bool(cfg_t *cfg, const char *name, bool def, bool *out)
+has_value(cfg_t *cfg, const char *name)
 {
-	if (!option_set(cfg, name)) {
-		*out = def;
-		return SECKEY_OK;
-	}
-	if (cfg_size(cfg, name) != 1)
-		return SECKEY_ERR_NOMEM;
-	*out = cfg_getbool(cfg, name) == cfg_true;
-	return SECKEY_OK;
+	if (!option_set(cfg, name))
+		return 0;
+	return cfg_size(cfg, name) == 1 ? 1 : SECKEY_ERR_NOMEM;
 }
 
 static int
+get_bool(cfg_t *cfg, const char *name, bool def, bool *out)
+{
+	int r;
+
+	*out = def;
+	if ((r = has_value(cfg, name)) == 1)
+		*out = cfg_getbool(cfg, name) == cfg_true;
+	return r < 0 ? r : SECKEY_OK;
+}
+
+/* Range-checked by the option's validation callback. */
+static int
 get_uint(cfg_t *cfg, const char *name, unsigned int def, unsigned int *out)
 {
-	if (!option_set(cfg, name)) {
-		*out = def;
-		return SECKEY_OK;
-	}
-	if (cfg_size(cfg, name) != 1)
-		return SECKEY_ERR_NOMEM;
-	/* Range-checked by the option's validation callback. */
-	*out = (unsigned int)cfg_getint(cfg, name);
-	return SECKEY_OK;
+	int r;
+
+	*out = def;
+	if ((r = has_value(cfg, name)) == 1)
+		*out = (unsigned int)cfg_getint(cfg, name);
+	return r < 0 ? r : SECKEY_OK;
 }
 
 /* A copy of the option's string, or of def when unset (def may be NULL). */
@@ -278,13 +296,12 @@ static int
 get_str(cfg_t *cfg, const char *name, const char *def, char **out)
 {
 	const char *value = def;
+	int r;
 
 	*out = NULL;
-	if (option_set(cfg, name)) {
-		if (cfg_size(cfg, name) != 1 ||
-		    (value = cfg_getstr(cfg, name)) == NULL)
-			return SECKEY_ERR_NOMEM;
-	}
+	if ((r = has_value(cfg, name)) < 0 ||
+	    (r == 1 && (value = cfg_getstr(cfg, name)) == NULL))
+		return SECKEY_ERR_NOMEM;
 	if (value == NULL)
 		return SECKEY_OK;
 	return dup_string(value, out);
