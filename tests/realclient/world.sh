@@ -53,11 +53,45 @@ mount_overlay() {
 	    mount -t overlay overlay -o "lowerdir=$1,upperdir=$W/ov/$name/upper,workdir=$W/ov/$name/work" "$1"
 }
 
+# The folders the world covers with a fresh tmpfs may hold the build
+# tree itself (a clone in /tmp, say).  Such a folder is first bound under
+# $HOLD, a tmpfs of its own on /mnt, and the tree is bound back into the
+# fresh tmpfs at its own path.  (A tree under /mnt is never covered.)
+HOLD=/mnt
+hold_mounted=""
+
+# trees_under DIR: the build and source trees that lie under DIR.
+trees_under() {
+	local tree
+	for tree in "$top_builddir" "$top_srcdir"; do
+		tree=$(realpath "$tree")
+		case "$tree/" in "$1"/*) echo "$tree" ;; esac
+	done | sort -u
+}
+
+# cover DIR NAME MODE: a fresh tmpfs on DIR, the trees under it kept.
+cover() {
+	local trees tree
+	trees=$(trees_under "$1")
+	if [ -n "$trees" ]; then
+		if [ -z "$hold_mounted" ]; then
+			mount -t tmpfs -o mode=0700 realclient-hold "$HOLD" ||
+			    return 1
+			hold_mounted=yes
+		fi
+		mkdir -p "$HOLD/$2" && mount --bind "$1" "$HOLD/$2" || return 1
+	fi
+	mount -t tmpfs -o "mode=$3" "realclient-$2" "$1" || return 1
+	[ -n "$trees" ] || return 0
+	while IFS= read -r tree; do
+		mkdir -p "$tree" &&
+		    mount --bind "$HOLD/$2${tree#"$1"}" "$tree" || return 1
+	done <<<"$trees"
+}
+
 world_mounts() {
-	mount -t tmpfs -o mode=0755 realclient-run /run &&
-	    mount -t tmpfs -o mode=1777 realclient-tmp /tmp &&
-	    mount -t tmpfs -o mode=1777 realclient-vartmp /var/tmp &&
-	    mount -t tmpfs -o mode=0755 realclient-log /var/log || return 1
+	cover /run run 0755 && cover /tmp tmp 1777 &&
+	    cover /var/tmp vartmp 1777 && cover /var/log log 0755 || return 1
 	if [ -d /var/lib/sudo ]; then
 		mount -t tmpfs -o mode=0711 realclient-sudo /var/lib/sudo || return 1
 	fi
