@@ -299,8 +299,13 @@ parse_parts(const char *value, size_t len, struct value_parts *parts,
 		    "bytes", SECKEY_PASSKEY_VALUE_MAX);
 		return SECKEY_ERR_TOOBIG;
 	}
+	if (memchr(value, '\0', len) != NULL) {
+		seckey_diag_set(diag, NULL, 0, "passkey value: holds a NUL "
+		    "byte");
+		return r;
+	}
 	if (len < PREFIX_LEN || memcmp(value, SECKEY_PASSKEY_PREFIX,
-	    PREFIX_LEN) != 0 || memchr(value, '\0', len) != NULL) {
+	    PREFIX_LEN) != 0) {
 		seckey_diag_set(diag, NULL, 0, "not a passkey value (it must "
 		    "begin with \"%s\")", SECKEY_PASSKEY_PREFIX);
 		return r;
