@@ -52,6 +52,27 @@ parts_clear(struct value_parts *parts)
 	memset(parts, 0, sizeof(*parts));
 }
 
+/* A NUL-terminated copy of len bytes that hold no NUL; what names them. */
+static int
+copy_text(const void *bytes, size_t len, const char *what, char **textp,
+    struct seckey_diag *diag)
+{
+	*textp = NULL;
+	if (memchr(bytes, '\0', len) != NULL) {
+		seckey_diag_set(diag, NULL, 0, "passkey value: %s holds a NUL "
+		    "byte", what);
+		return SECKEY_ERR_SYNTAX;
+	}
+	if ((*textp = malloc(len + 1)) == NULL) {
+		seckey_diag_set(diag, NULL, 0, "out of memory");
+		return SECKEY_ERR_NOMEM;
+	}
+	memcpy(*textp, bytes, len);
+	(*textp)[len] = '\0';
+
+	return SECKEY_OK;
+}
+
 /*
  * Decode a base64 field of 1 to max bytes.  what names the field in the
  * diagnostic; the field itself is never echoed.
@@ -203,17 +224,9 @@ parse_meta(const unsigned char *bytes, size_t len, struct value_parts *parts,
 	char *values[META_COUNT], *text;
 	int r = SECKEY_ERR_SYNTAX;
 
-	if (memchr(bytes, '\0', len) != NULL) {
-		seckey_diag_set(diag, NULL, 0, "passkey value: the metadata "
-		    "holds a NUL byte");
+	if ((r = copy_text(bytes, len, "the metadata", &text,
+	    diag)) != SECKEY_OK)
 		return r;
-	}
-	if ((text = malloc(len + 1)) == NULL) {
-		seckey_diag_set(diag, NULL, 0, "out of memory");
-		return SECKEY_ERR_NOMEM;
-	}
-	memcpy(text, bytes, len);
-	text[len] = '\0';
 	if ((r = meta_split(text, values, diag)) == SECKEY_OK)
 		r = meta_fields(values, parts, diag);
 	free(text);
@@ -299,23 +312,16 @@ parse_parts(const char *value, size_t len, struct value_parts *parts,
 		    "bytes", SECKEY_PASSKEY_VALUE_MAX);
 		return SECKEY_ERR_TOOBIG;
 	}
-	if (memchr(value, '\0', len) != NULL) {
-		seckey_diag_set(diag, NULL, 0, "passkey value: holds a NUL "
-		    "byte");
+	if ((r = copy_text(value, len, "the value", &copy,
+	    diag)) != SECKEY_OK)
 		return r;
-	}
-	if (len < PREFIX_LEN || memcmp(value, SECKEY_PASSKEY_PREFIX,
+	if (len < PREFIX_LEN || memcmp(copy, SECKEY_PASSKEY_PREFIX,
 	    PREFIX_LEN) != 0) {
 		seckey_diag_set(diag, NULL, 0, "not a passkey value (it must "
 		    "begin with \"%s\")", SECKEY_PASSKEY_PREFIX);
-		return r;
+		free(copy);
+		return SECKEY_ERR_SYNTAX;
 	}
-	if ((copy = malloc(len + 1)) == NULL) {
-		seckey_diag_set(diag, NULL, 0, "out of memory");
-		return SECKEY_ERR_NOMEM;
-	}
-	memcpy(copy, value, len);
-	copy[len] = '\0';
 	r = parse_body(copy + PREFIX_LEN, parts, diag);
 	free(copy);
 	if (r != SECKEY_OK)

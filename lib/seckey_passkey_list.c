@@ -99,7 +99,9 @@ name_taken(const struct pending *pend, const struct seckey_keylist *list,
 	size_t i;
 
 	for (i = 0; i < pend->count; i++)
-		if (pend->named[i] && strcmp(pend->keys[i]->name, name) == 0)
+		/* A key the list has taken is NULL here. */
+		if (pend->named[i] && pend->keys[i] != NULL &&
+		    strcmp(pend->keys[i]->name, name) == 0)
 			return true;
 
 	return seckey_keylist_find(list, name) != NULL;
@@ -123,30 +125,33 @@ generate_name(const struct pending *pend, const struct seckey_keylist *list,
 	}
 }
 
-static void
-info_of_key(const struct seckey_key *key, const char *name,
-    struct seckey_key_info *info)
+/* Give the key at i the first free generated name. */
+static int
+rename_pending(struct pending *pend, size_t i,
+    const struct seckey_keylist *list, struct seckey_diag *diag)
 {
-	memset(info, 0, sizeof(*info));
-	info->name = name;
-	info->cred_id = key->cred_id;
-	info->cred_id_len = key->cred_id_len;
-	info->pubkey_der = key->pubkey_der;
-	info->pubkey_der_len = key->pubkey_der_len;
-	info->alg = key->alg;
-	info->aaguid = key->aaguid;
-	info->transport = key->transport;
-	info->created = key->created;
+	char generated[GENERATED_MAX], *copy;
+
+	generate_name(pend, list, generated);
+	if ((copy = strdup(generated)) == NULL) {
+		seckey_diag_set(diag, NULL, 0, "out of memory");
+		return SECKEY_ERR_NOMEM;
+	}
+	free(pend->keys[i]->name);
+	pend->keys[i]->name = copy;
+
+	return SECKEY_OK;
 }
 
-/* The list of the pending keys, in order, under the key-list rules. */
+/*
+ * The list of the pending keys, in order, under the key-list rules; the
+ * list takes them over one by one.
+ */
 static int
-pending_finish(const struct pending *pend, struct seckey_keylist **listp,
+pending_finish(struct pending *pend, struct seckey_keylist **listp,
     struct seckey_diag *diag)
 {
 	struct seckey_keylist *list = NULL;
-	struct seckey_key_info info;
-	char generated[GENERATED_MAX];
 	size_t i;
 	int r = SECKEY_ERR_NOMEM;
 
@@ -155,12 +160,11 @@ pending_finish(const struct pending *pend, struct seckey_keylist **listp,
 		goto fail;
 	}
 	for (i = 0, r = SECKEY_OK; i < pend->count && r == SECKEY_OK; i++) {
-		if (!pend->named[i])
-			generate_name(pend, list, generated);
-		info_of_key(pend->keys[i], pend->named[i] ?
-		    pend->keys[i]->name : generated, &info);
-		if ((r = seckey_keylist_add(list, pend->max_keys, &info,
-		    diag)) != SECKEY_OK)
+		if (!pend->named[i] &&
+		    (r = rename_pending(pend, i, list, diag)) != SECKEY_OK)
+			break;
+		if ((r = seckey_keylist_add_key(list, pend->max_keys,
+		    &pend->keys[i], diag)) != SECKEY_OK)
 			locate(pend, pend->where[i], diag);
 	}
 	if (r != SECKEY_OK)
