@@ -12,71 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-#include <openssl/x509.h>
-
 #include "seckey_base64.h"
 #include "seckey_keylist.h"
 #include "seckey_keylist_parse.h"
 #include "seckey_passkey.h"
 #include "seckey_time.h"
 #include "tap.h"
-
-enum { ES256, EDDSA, RS256, P384, NKEYS };
-
-static EVP_PKEY *pkeys[NKEYS];
-static unsigned char *ders[NKEYS];
-static size_t der_lens[NKEYS];
-static char *der_b64[NKEYS];
+#include "testkeys.h"
 
 static const enum seckey_alg key_algs[] = {
 	SECKEY_ALG_ES256, SECKEY_ALG_EDDSA, SECKEY_ALG_RS256,
 };
-
-static void
-make_keys(void)
-{
-	int i, len;
-
-	pkeys[ES256] = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	pkeys[EDDSA] = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
-	pkeys[RS256] = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
-	pkeys[P384] = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
-	for (i = 0; i < NKEYS; i++) {
-		ders[i] = NULL;
-		if (pkeys[i] == NULL ||
-		    (len = i2d_PUBKEY(pkeys[i], &ders[i])) <= 0 ||
-		    seckey_base64_encode(ders[i], (size_t)len,
-		    &der_b64[i]) != SECKEY_OK) {
-			fprintf(stderr, "cannot make test key %d\n", i);
-			exit(99);
-		}
-		der_lens[i] = (size_t)len;
-	}
-}
-
-static void
-free_keys(void)
-{
-	int i;
-
-	for (i = 0; i < NKEYS; i++) {
-		EVP_PKEY_free(pkeys[i]);
-		OPENSSL_free(ders[i]);
-		free(der_b64[i]);
-	}
-}
-
-/* A credential id of len bytes, all equal to seed. */
-static const unsigned char *
-cred_of(int seed, size_t len)
-{
-	static unsigned char creds[16][1100];
-	unsigned char *c = creds[seed % 16];
-
-	memset(c, seed, len);
-	return c;
-}
 
 static char *
 cred_b64(int seed)
@@ -91,20 +37,11 @@ cred_b64(int seed)
 static struct seckey_key *
 key_of(const char *name, int seed, int key)
 {
-	struct seckey_key_info info;
+	struct seckey_key_info info = info_of(name, seed, key, key_algs[key]);
 	struct seckey_key *k = NULL;
 
-	memset(&info, 0, sizeof(info));
-	info.name = name;
-	info.cred_id = cred_of(seed, 64);
-	info.cred_id_len = 64;
-	info.pubkey_der = ders[key];
-	info.pubkey_der_len = der_lens[key];
-	info.alg = key_algs[key];
-	seckey_aaguid_parse("2fc0579f-8113-47ea-b116-bb5a8db9202a",
-	    &info.aaguid);
+	/* Not the default, so that a round trip shows it is kept. */
 	info.transport = SECKEY_TRANSPORT_NFC;
-	seckey_time_parse("2026-11-26T08:00:00Z", &info.created);
 	if (seckey_key_new(&info, &k, NULL) != SECKEY_OK)
 		exit(99);
 	return k;
@@ -135,18 +72,6 @@ meta_value(int seed, int key, const char *meta, size_t meta_len)
 	value = plain_value(seed, key, extra);
 	free(extra);
 	return value;
-}
-
-static int
-same_key(const struct seckey_key *a, const struct seckey_key *b)
-{
-	return strcmp(a->name, b->name) == 0 &&
-	    a->cred_id_len == b->cred_id_len &&
-	    memcmp(a->cred_id, b->cred_id, a->cred_id_len) == 0 &&
-	    a->pubkey_der_len == b->pubkey_der_len &&
-	    memcmp(a->pubkey_der, b->pubkey_der, a->pubkey_der_len) == 0 &&
-	    a->alg == b->alg && seckey_aaguid_equal(&a->aaguid, &b->aaguid) &&
-	    a->transport == b->transport && a->created == b->created;
 }
 
 /* "passkey:" and three fields of the base64 alphabet. */
@@ -322,49 +247,51 @@ refused_meta(const char *meta, const char *what)
 	"aaguid=2fc0579f-8113-47ea-b116-bb5a8db9202a\nalg=es256\n" \
 	"transport=usb\n"
 
+/* A value put together from parts; NULL id: a good one, key: its index. */
+struct bad_value {
+	const char	*prefix;
+	const char	*id;
+	const char	*sep;
+	const char	*key_text;	/* or NULL for der_b64[key] */
+	int		 key;
+	const char	*what;
+};
+
+static const struct bad_value bad_values[] = {
+	{ "", NULL, ",", NULL, ES256, "no passkey: prefix" },
+	{ "PASSKEY:", NULL, ",", NULL, ES256, "prefix in capitals" },
+	{ "passkey:", NULL, "", NULL, ES256, "no comma" },
+	{ "passkey:", NULL, ", ", NULL, ES256, "a space after the comma" },
+	{ "passkey:", "", ",", NULL, ES256, "empty credential id" },
+	{ "passkey:", "AAA*", ",", NULL, ES256, "bad base64 in the id" },
+	{ "passkey:", NULL, ",", "MFkw", ES256, "public key not an SPKI" },
+	{ "passkey:", NULL, ",", NULL, P384, "a P-384 key" },
+	{ "passkey:", NULL, ",", NULL, RSA1024, "an RSA 1024 key" },
+	{ "passkey:", NULL, ",,", NULL, ES256, "an empty public key field" },
+	{ " passkey:", NULL, ",", NULL, ES256, "a leading space" },
+};
+
 static void
 test_malformed_fields(void)
 {
+	const struct bad_value *b;
 	char *cred = cred_b64(1), *value = NULL, *big;
+	size_t i;
 
-	if (asprintf(&value, "%s,%s", cred, der_b64[ES256]) < 0)
-		exit(99);
-	refused_str(value, "no passkey: prefix");
-	free(value);
-	if (asprintf(&value, "PASSKEY:%s,%s", cred, der_b64[ES256]) < 0)
-		exit(99);
-	refused_str(value, "prefix in capitals");
-	free(value);
-	if (asprintf(&value, "passkey:%s%s", cred, der_b64[ES256]) < 0)
-		exit(99);
-	refused_str(value, "no comma");
-	free(value);
-	if (asprintf(&value, "passkey:%s, %s", cred, der_b64[ES256]) < 0)
-		exit(99);
-	refused_str(value, "a space after the comma");
-	free(value);
-	if (asprintf(&value, "passkey:,%s", der_b64[ES256]) < 0)
-		exit(99);
-	refused_str(value, "empty credential id");
-	free(value);
-	if (asprintf(&value, "passkey:%s,%s", "AAA*", der_b64[ES256]) < 0)
-		exit(99);
-	refused_str(value, "bad base64 in the credential id");
-	free(value);
-	if (asprintf(&value, "passkey:%s,%s", cred, "MFkw") < 0)
-		exit(99);
-	refused_str(value, "public key not an SPKI");
-	free(value);
-	if (asprintf(&value, "passkey:%s,%s", cred, der_b64[P384]) < 0)
-		exit(99);
-	refused_str(value, "a P-384 key");
-	free(value);
-	if (asprintf(&value, "passkey:%s,%s,,", cred, der_b64[ES256]) < 0)
-		exit(99);
-	refused_str(value, "a fourth field");
-	free(value);
+	for (i = 0; i < sizeof(bad_values) / sizeof(bad_values[0]); i++) {
+		b = &bad_values[i];
+		if (asprintf(&value, "%s%s%s%s", b->prefix, b->id != NULL ?
+		    b->id : cred, b->sep, b->key_text != NULL ? b->key_text :
+		    der_b64[b->key]) < 0)
+			exit(99);
+		refused_str(value, b->what);
+		free(value);
+	}
 	free(cred);
 
+	value = plain_value(1, ES256, ",");
+	refused_str(value, "a fourth field");
+	free(value);
 	value = plain_value(1, ES256, NULL);
 	refused(value, strlen(value) + 1, SECKEY_ERR_SYNTAX, "a NUL inside");
 	free(value);
