@@ -22,7 +22,7 @@
 
 /* What a value is made of, before it becomes a key. */
 struct value_parts {
-	char			*name;		/* NULL: no metadata */
+	char			*name;	/* NULL: no metadata */
 	unsigned char		*cred_id;
 	size_t			 cred_id_len;
 	unsigned char		*der;

@@ -25,10 +25,11 @@
 struct pending {
 	struct seckey_key	*keys[SECKEY_MAX_KEYS];
 	bool			 named[SECKEY_MAX_KEYS];
-	size_t			 where[SECKEY_MAX_KEYS]; /* line or value */
+	/* Where each came from: its line, or its number among the values. */
+	size_t			 where[SECKEY_MAX_KEYS];
 	size_t			 count;
 	unsigned int		 max_keys;
-	bool			 by_line;	/* where is a line number */
+	bool			 by_line;	/* where: lines */
 };
 
 static int

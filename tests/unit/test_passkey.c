@@ -333,7 +333,8 @@ test_malformed_meta(void)
 	refused_meta("seckey=1\nname= Blue key\ncreated=2026-11-26T08:00:00Z\n"
 	    "aaguid=2fc0579f-8113-47ea-b116-bb5a8db9202a\nalg=es256\n"
 	    "transport=usb\n", "a name with a leading space");
-	refused_meta("seckey=1\nname=Blue\033[31m\ncreated=2026-11-26T08:00:00Z\n"
+	refused_meta("seckey=1\nname=Blue\033[31m\n"
+	    "created=2026-11-26T08:00:00Z\n"
 	    "aaguid=2fc0579f-8113-47ea-b116-bb5a8db9202a\nalg=es256\n"
 	    "transport=usb\n", "a name with ESC");
 	refused_meta("seckey=1\nname=Blue key\ncreated=yesterday\n"
