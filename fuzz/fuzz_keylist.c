@@ -15,59 +15,13 @@
 #include <string.h>
 
 #include "fuzz_check.h"
+#include "fuzz_keys.h"
 #include "seckey_keylist.h"
 #include "seckey_keylist_parse.h"
 #include "seckey_pubkey.h"
 
 #define FILE_NAME	"fuzz.keys"
 #define USER_NAME	"fuzz"
-
-static void
-check_diag(const struct seckey_diag *diag)
-{
-	size_t i;
-
-	FUZZ_CHECK(memchr(diag->msg, '\0', sizeof(diag->msg)) != NULL);
-	FUZZ_CHECK(diag->msg[0] != '\0');
-	for (i = 0; diag->msg[i] != '\0'; i++)
-		FUZZ_CHECK((unsigned char)diag->msg[i] >= 0x20 &&
-		    (unsigned char)diag->msg[i] != 0x7f);
-}
-
-static void
-check_list(const struct seckey_keylist *list)
-{
-	const struct seckey_key *key;
-	size_t i;
-
-	FUZZ_CHECK(list->count <= SECKEY_MAX_KEYS);
-	for (i = 0; i < list->count; i++) {
-		key = list->keys[i];
-		FUZZ_CHECK(key != NULL && key->pubkey != NULL);
-		FUZZ_CHECK(seckey_key_name_valid(key->name));
-		FUZZ_CHECK(key->cred_id_len >= 1 &&
-		    key->cred_id_len <= SECKEY_CRED_ID_MAX);
-		FUZZ_CHECK(key->pubkey_der_len >= 1 &&
-		    key->pubkey_der_len <= SECKEY_PUBKEY_MAX);
-		/* The first entry of a name or a credential is this one. */
-		FUZZ_CHECK(seckey_keylist_find(list, key->name) == key);
-		FUZZ_CHECK(seckey_keylist_find_cred(list, key->cred_id,
-		    key->cred_id_len) == key);
-	}
-}
-
-static void
-check_same(const struct seckey_key *a, const struct seckey_key *b)
-{
-	FUZZ_CHECK(strcmp(a->name, b->name) == 0);
-	FUZZ_CHECK(a->cred_id_len == b->cred_id_len &&
-	    memcmp(a->cred_id, b->cred_id, a->cred_id_len) == 0);
-	FUZZ_CHECK(a->pubkey_der_len == b->pubkey_der_len &&
-	    memcmp(a->pubkey_der, b->pubkey_der, a->pubkey_der_len) == 0);
-	FUZZ_CHECK(a->alg == b->alg && a->transport == b->transport);
-	FUZZ_CHECK(a->created == b->created);
-	FUZZ_CHECK(seckey_aaguid_equal(&a->aaguid, &b->aaguid));
-}
 
 /* Write the list, read it back, write it again. */
 static void
@@ -91,7 +45,7 @@ check_round_trip(const struct seckey_keylist *list)
 	FUZZ_CHECK(r == SECKEY_OK);
 	FUZZ_CHECK(again->count == list->count);
 	for (i = 0; i < list->count; i++)
-		check_same(list->keys[i], again->keys[i]);
+		fuzz_check_same(list->keys[i], again->keys[i]);
 	if (seckey_keylist_format(again, USER_NAME, &text2, &len2,
 	    &diag) == SECKEY_OK)
 		FUZZ_CHECK(len2 == len && memcmp(text, text2, len) == 0);
@@ -124,7 +78,7 @@ check_edits(struct seckey_keylist *list)
 	r = seckey_keylist_delete(list, first, &diag);
 	FUZZ_CHECK(r == SECKEY_OK && list->count == count - 1);
 	FUZZ_CHECK(seckey_keylist_find(list, first) == NULL);
-	check_list(list);
+	fuzz_check_list(list);
 	free(first);
 }
 
@@ -143,11 +97,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    &list, &diag);
 	if (r != SECKEY_OK) {
 		FUZZ_CHECK(r < 0 && list == NULL);
-		check_diag(&diag);
+		fuzz_check_diag(&diag);
 		goto out;
 	}
 	FUZZ_CHECK(list != NULL);
-	check_list(list);
+	fuzz_check_list(list);
 	check_round_trip(list);
 	/* One key fewer allowed than the list holds: refused as a whole. */
 	if (list->count > 1) {
