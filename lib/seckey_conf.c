@@ -428,3 +428,61 @@ fail:
 	return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX,
 	    "option '%s' needs a decimal number", cfg_opt_name(opt));
 }
+
+bool
+seckey_conf_option_set(cfg_t *cfg, const char *name)
+{
+	cfg_opt_t *opt = cfg_getopt(cfg, name);
+
+	return opt != NULL && (opt->flags & CFGF_MODIFIED) != 0;
+}
+
+/* 1: name holds the one value to read; 0: unset, the default applies. */
+static int
+has_value(cfg_t *cfg, const char *name)
+{
+	if (!seckey_conf_option_set(cfg, name))
+		return 0;
+	return cfg_size(cfg, name) == 1 ? 1 : SECKEY_ERR_NOMEM;
+}
+
+int
+seckey_conf_get_bool(cfg_t *cfg, const char *name, bool def, bool *out)
+{
+	int r;
+
+	*out = def;
+	if ((r = has_value(cfg, name)) == 1)
+		*out = cfg_getbool(cfg, name) == cfg_true;
+	return r < 0 ? r : SECKEY_OK;
+}
+
+int
+seckey_conf_get_uint(cfg_t *cfg, const char *name, unsigned int def,
+    unsigned int *out)
+{
+	int r;
+
+	*out = def;
+	if ((r = has_value(cfg, name)) == 1)
+		*out = (unsigned int)cfg_getint(cfg, name);
+	return r < 0 ? r : SECKEY_OK;
+}
+
+int
+seckey_conf_get_str(cfg_t *cfg, const char *name, const char *def,
+    char **out)
+{
+	const char *value = def;
+	int r;
+
+	*out = NULL;
+	if ((r = has_value(cfg, name)) < 0 ||
+	    (r == 1 && (value = cfg_getstr(cfg, name)) == NULL))
+		return SECKEY_ERR_NOMEM;
+	if (value == NULL)
+		return SECKEY_OK;
+	if ((*out = strdup(value)) == NULL)
+		return SECKEY_ERR_NOMEM;
+	return SECKEY_OK;
+}

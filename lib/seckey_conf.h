@@ -81,4 +81,21 @@ int seckey_conf_once(cfg_t *cfg, cfg_opt_t *opt);
 int seckey_conf_parse_uint(cfg_t *cfg, cfg_opt_t *opt, const char *value,
     void *result);
 
+/*
+ * Reading options after the parse.  Defaults live with the callers, not
+ * in libconfuse: libconfuse sets its defaults without checking its
+ * allocations, so under memory pressure an option could silently lose
+ * its default.  An option the file set is marked CFGF_MODIFIED by the
+ * parser; one it did not set takes the caller's default.  A set option
+ * without a value means an allocation failed: SECKEY_ERR_NOMEM.
+ */
+bool seckey_conf_option_set(cfg_t *cfg, const char *name);
+int seckey_conf_get_bool(cfg_t *cfg, const char *name, bool def, bool *out);
+/* Range-checked by the option's validation callback. */
+int seckey_conf_get_uint(cfg_t *cfg, const char *name, unsigned int def,
+    unsigned int *out);
+/* A copy of the option's string, or of def when unset (def may be NULL). */
+int seckey_conf_get_str(cfg_t *cfg, const char *name, const char *def,
+    char **out);
+
 #endif /* SECKEY_CONF_H */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "seckey_file.h"
+#include "seckey_mem.h"
 #include "seckey_priv.h"
 #include "seckey_walk.h"
 
@@ -52,7 +53,8 @@ priv_end(bool dropped, struct seckey_priv *priv, int r,
  * open; fstat then refuses it as not regular.
  */
 static int
-open_file(const struct seckey_walk *w, int *fdp, struct seckey_diag *diag)
+open_file(const struct seckey_walk *w, bool secret, int *fdp,
+    struct seckey_diag *diag)
 {
 	struct stat st;
 	int fd, r = SECKEY_ERR_PERM;
@@ -78,6 +80,11 @@ open_file(const struct seckey_walk *w, int *fdp, struct seckey_diag *diag)
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
 		seckey_diag_set(diag, w->path, 0,
 		    "writable by group or others");
+		goto fail;
+	}
+	if (secret && (st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
+		seckey_diag_set(diag, w->path, 0, "holds a secret but is "
+		    "readable by group or others (chmod 0600)");
 		goto fail;
 	}
 	if (st.st_size > SECKEY_FILE_MAX) {
@@ -136,13 +143,14 @@ read_all(int fd, const char *path, char **data, size_t *len,
 
 	r = SECKEY_OK;
 fail:
-	free(buf);
+	/* A secret's file may have been read in part. */
+	seckey_freezero(buf, SECKEY_FILE_MAX + 1);
 
 	return r;
 }
 
-int
-seckey_file_read(const char *path, const struct seckey_user *owner,
+static int
+read_checked(const char *path, const struct seckey_user *owner, bool secret,
     char **data, size_t *len, struct seckey_diag *diag)
 {
 	struct seckey_priv priv;
@@ -164,7 +172,7 @@ seckey_file_read(const char *path, const struct seckey_user *owner,
 		dropped = true;
 	}
 	if ((r = seckey_walk(&w, diag)) != SECKEY_OK ||
-	    (r = open_file(&w, &fd, diag)) != SECKEY_OK)
+	    (r = open_file(&w, secret, &fd, diag)) != SECKEY_OK)
 		goto fail;
 	r = read_all(fd, path, data, len, diag);
 fail:
@@ -173,12 +181,26 @@ fail:
 	if (w.dir_fd >= 0)
 		close(w.dir_fd);
 	if ((r = priv_end(dropped, &priv, r, diag)) != SECKEY_OK) {
-		free(*data);
+		seckey_freezero(*data, *len);
 		*data = NULL;
 		*len = 0;
 	}
 
 	return r;
+}
+
+int
+seckey_file_read(const char *path, const struct seckey_user *owner,
+    char **data, size_t *len, struct seckey_diag *diag)
+{
+	return read_checked(path, owner, false, data, len, diag);
+}
+
+int
+seckey_file_read_secret(const char *path, const struct seckey_user *owner,
+    char **data, size_t *len, struct seckey_diag *diag)
+{
+	return read_checked(path, owner, true, data, len, diag);
 }
 
 static int

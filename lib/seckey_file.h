@@ -44,6 +44,14 @@ struct seckey_user {
 int seckey_file_read(const char *path, const struct seckey_user *owner,
     char **data, size_t *len, struct seckey_diag *diag);
 
+/*
+ * seckey_file_read() for a file that holds a secret (a bind password):
+ * it must also be readable by no one but its owner.  Free *data with
+ * seckey_freezero(*data, *len).
+ */
+int seckey_file_read_secret(const char *path, const struct seckey_user *owner,
+    char **data, size_t *len, struct seckey_diag *diag);
+
 /* seckey_file_lock() flag: make missing folders, mode 0700. */
 #define SECKEY_FILE_MKDIR	0x1
 

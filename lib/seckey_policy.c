@@ -241,70 +241,31 @@ default_rp_id(const char *hostname, char **rp_id, struct seckey_diag *diag)
 }
 
 /*
- * Defaults live here, not in libconfuse: libconfuse sets its defaults
- * without checking its allocations, so under memory pressure an option
- * could silently lose its default (user_presence turning false).  An
- * option the file set is marked CFGF_MODIFIED by the parser; one it did
- * not set takes the default below.  A set option without a value means
- * an allocation failed.
+ * Defaults live here, not in libconfuse (see seckey_conf_get_str()).
+ * The short names keep copy_options() readable.
  */
 static bool
 option_set(cfg_t *cfg, const char *name)
 {
-	cfg_opt_t *opt = cfg_getopt(cfg, name);
-
-	return opt != NULL && (opt->flags & CFGF_MODIFIED) != 0;
-}
-
-/*
- * 1: name holds the one value to read; 0: unset, the default applies.
- * A set option without its value means libconfuse ran out of memory.
- */
-static int
-has_value(cfg_t *cfg, const char *name)
-{
-	if (!option_set(cfg, name))
-		return 0;
-	return cfg_size(cfg, name) == 1 ? 1 : SECKEY_ERR_NOMEM;
+	return seckey_conf_option_set(cfg, name);
 }
 
 static int
 get_bool(cfg_t *cfg, const char *name, bool def, bool *out)
 {
-	int r;
-
-	*out = def;
-	if ((r = has_value(cfg, name)) == 1)
-		*out = cfg_getbool(cfg, name) == cfg_true;
-	return r < 0 ? r : SECKEY_OK;
+	return seckey_conf_get_bool(cfg, name, def, out);
 }
 
-/* Range-checked by the option's validation callback. */
 static int
 get_uint(cfg_t *cfg, const char *name, unsigned int def, unsigned int *out)
 {
-	int r;
-
-	*out = def;
-	if ((r = has_value(cfg, name)) == 1)
-		*out = (unsigned int)cfg_getint(cfg, name);
-	return r < 0 ? r : SECKEY_OK;
+	return seckey_conf_get_uint(cfg, name, def, out);
 }
 
-/* A copy of the option's string, or of def when unset (def may be NULL). */
 static int
 get_str(cfg_t *cfg, const char *name, const char *def, char **out)
 {
-	const char *value = def;
-	int r;
-
-	*out = NULL;
-	if ((r = has_value(cfg, name)) < 0 ||
-	    (r == 1 && (value = cfg_getstr(cfg, name)) == NULL))
-		return SECKEY_ERR_NOMEM;
-	if (value == NULL)
-		return SECKEY_OK;
-	return dup_string(value, out);
+	return seckey_conf_get_str(cfg, name, def, out);
 }
 
 static int
