@@ -106,6 +106,17 @@ int helper_key_fail(const struct helper_ctx *ctx, int err, const char *name,
     const char *new_name, const struct seckey_diag *diag);
 int helper_store_writable(const struct helper_ctx *ctx);
 
+/* mapping.c: register --print-mapping */
+enum helper_mapping {
+	HELPER_MAPPING_NONE,
+	HELPER_MAPPING_VALUE,	/* passkey:ID,KEY,METADATA */
+	HELPER_MAPPING_LDIF,	/* an ldapmodify record around it */
+};
+/* The option's argument (NULL: value); -1 for anything else. */
+int helper_mapping_parse(const char *arg, enum helper_mapping *formp);
+int helper_mapping_print(const struct helper_ctx *ctx,
+    const struct seckey_key_info *info, enum helper_mapping form);
+
 /* The subcommands, one file each. */
 int cmd_devices(struct helper_ctx *ctx, int argc, char **argv);
 int cmd_register(struct helper_ctx *ctx, int argc, char **argv);

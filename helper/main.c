@@ -25,12 +25,16 @@ static const struct command commands[] = {
 	{ "devices", cmd_devices, "devices",
 	    "List the security keys plugged in: path, transport, model,\n"
 	    "whether a PIN is set and how many PIN attempts are left.\n" },
-	{ "register", cmd_register, "register [--name NAME] [--device PATH]",
+	{ "register", cmd_register, "register [--name NAME] [--device PATH] "
+	    "[--print-mapping[=value|ldif]]",
 	    "Register a security key for sign-in.  The key must have a PIN;\n"
 	    "it is asked for, then the key must be touched.  Without --name\n"
 	    "the key is named after its model and a number.  With several\n"
 	    "keys plugged in, --device chooses one (see \"seckey\n"
-	    "devices\").\n" },
+	    "devices\").  --print-mapping also prints the new key as an\n"
+	    "SSSD/FreeIPA passkey mapping on standard output, for\n"
+	    "\"ipa user-add-passkey USER VALUE\"; =ldif prints an LDIF\n"
+	    "record to complete for ldapmodify.\n" },
 	{ "list", cmd_list, "list [--json]",
 	    "List the registered keys: name, model, transport and date.\n"
 	    "--json prints the stable JSON form documented in seckey(1).\n" },

@@ -1,5 +1,6 @@
 /*
- * register.c: "seckey register [--name NAME] [--device PATH]".
+ * register.c: "seckey register [--name NAME] [--device PATH]
+ * [--print-mapping[=value|ldif]]" (the mapping: mapping.c).
  *
  * Everything that can be refused without the key is refused before the
  * PIN is asked for: a full list, a name in use, a key without a PIN, a
@@ -27,6 +28,8 @@ struct registration {
 	unsigned int			 max_keys;	/* the policy's */
 	const struct seckey_credential	*cred;
 	enum seckey_transport		 transport;
+	time_t				 created;
+	enum helper_mapping		 mapping;	/* --print-mapping */
 	char				 chosen[SECKEY_NAME_MAX * 4 + 1];
 };
 
@@ -103,6 +106,22 @@ default_name(const struct seckey_keylist *list,
 	return SECKEY_ERR_DUP_NAME;
 }
 
+/* The new entry, as the list holds it and --print-mapping prints it. */
+static void
+entry_info(const struct registration *reg, struct seckey_key_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->name = reg->chosen;
+	info->cred_id = reg->cred->cred_id;
+	info->cred_id_len = reg->cred->cred_id_len;
+	info->pubkey_der = reg->cred->pubkey_der;
+	info->pubkey_der_len = reg->cred->pubkey_der_len;
+	info->alg = reg->cred->alg;
+	info->aaguid = reg->cred->aaguid;
+	info->transport = reg->transport;
+	info->created = reg->created;
+}
+
 /* Under the lock, with the list as it is now on disk (seckey_store). */
 static int
 add_entry(struct seckey_keylist *list, void *arg, struct seckey_diag *diag)
@@ -116,17 +135,7 @@ add_entry(struct seckey_keylist *list, void *arg, struct seckey_diag *diag)
 	else if ((r = default_name(list, &reg->cred->aaguid, reg->chosen,
 	    sizeof(reg->chosen), diag)) != SECKEY_OK)
 		return r;
-
-	memset(&info, 0, sizeof(info));
-	info.name = reg->chosen;
-	info.cred_id = reg->cred->cred_id;
-	info.cred_id_len = reg->cred->cred_id_len;
-	info.pubkey_der = reg->cred->pubkey_der;
-	info.pubkey_der_len = reg->cred->pubkey_der_len;
-	info.alg = reg->cred->alg;
-	info.aaguid = reg->cred->aaguid;
-	info.transport = reg->transport;
-	info.created = time(NULL);
+	entry_info(reg, &info);
 
 	return seckey_keylist_add(list, reg->max_keys, &info,
 	    diag);
@@ -191,11 +200,12 @@ make_credential(struct helper_ctx *ctx, struct seckey_device *dev,
 
 static int
 parse(struct helper_ctx *ctx, int argc, char **argv, const char **namep,
-    const char **devicep)
+    const char **devicep, enum helper_mapping *mappingp)
 {
 	static const struct option longopts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "device", required_argument, NULL, 'd' },
+		{ "print-mapping", optional_argument, NULL, 'm' },
 		HELPER_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -207,7 +217,11 @@ parse(struct helper_ctx *ctx, int argc, char **argv, const char **namep,
 			*namep = optarg;
 		else if (c == 'd')
 			*devicep = optarg;
-		else
+		else if (c == 'm' &&
+		    helper_mapping_parse(optarg, mappingp) != 0)
+			return helper_usage_error(ctx, "--print-mapping takes "
+			    "\"value\" or \"ldif\"");
+		else if (c != 'm')
 			return helper_help(ctx, c);
 	}
 	if (optind != argc)
@@ -227,6 +241,7 @@ registration(struct helper_ctx *ctx, struct registration *reg,
 	struct seckey_keylist *list = NULL;
 	struct seckey_credential *cred = NULL;
 	struct seckey_device *dev = NULL;
+	struct seckey_key_info info;
 	int status;
 
 	if ((status = helper_list_read(ctx, SECKEY_MAX_KEYS,
@@ -238,11 +253,14 @@ registration(struct helper_ctx *ctx, struct registration *reg,
 		goto out;
 	reg->cred = cred;
 	reg->transport = seckey_device_transport(dev);
+	reg->created = time(NULL);
 	if ((status = add_to_list(ctx, reg)) != EXIT_DONE)
 		goto out;
 	helper_msg("registered \"%s\" (%s, %s) for %s", reg->chosen,
 	    helper_model(&cred->aaguid), seckey_transport_name(reg->transport),
 	    ctx->user.name);
+	entry_info(reg, &info);
+	status = helper_mapping_print(ctx, &info, reg->mapping);
 out:
 	reg->cred = NULL;
 	seckey_credential_free(&cred);
@@ -260,7 +278,8 @@ cmd_register(struct helper_ctx *ctx, int argc, char **argv)
 	int status;
 
 	memset(&reg, 0, sizeof(reg));
-	if ((status = parse(ctx, argc, argv, &reg.name, &device)) != EXIT_DONE)
+	if ((status = parse(ctx, argc, argv, &reg.name, &device,
+	    &reg.mapping)) != EXIT_DONE)
 		return status == HELPER_HELP_SHOWN ? EXIT_DONE : status;
 	if ((status = helper_load(ctx, true)) != EXIT_DONE ||
 	    (status = helper_store_writable(ctx)) != EXIT_DONE)

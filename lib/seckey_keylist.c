@@ -125,6 +125,31 @@ seckey_keylist_can_add(const struct seckey_keylist *list,
 }
 
 int
+seckey_keylist_add_key(struct seckey_keylist *list, unsigned int max_keys,
+    struct seckey_key **keyp, struct seckey_diag *diag)
+{
+	struct seckey_key *key;
+	int r;
+
+	if (list == NULL || keyp == NULL || (key = *keyp) == NULL ||
+	    max_keys < 1)
+		return SECKEY_ERR_INVAL;
+	if ((r = seckey_keylist_can_add(list, max_keys, key->name,
+	    diag)) != SECKEY_OK)
+		return r;
+	if (seckey_keylist_find_cred(list, key->cred_id,
+	    key->cred_id_len) != NULL) {
+		seckey_diag_set(diag, NULL, 0, "key \"%s\": this credential "
+		    "is already registered", key->name);
+		return SECKEY_ERR_DUP_CRED;
+	}
+	list->keys[list->count++] = key;
+	*keyp = NULL;
+
+	return SECKEY_OK;
+}
+
+int
 seckey_keylist_add(struct seckey_keylist *list, unsigned int max_keys,
     const struct seckey_key_info *info, struct seckey_diag *diag)
 {
@@ -134,22 +159,8 @@ seckey_keylist_add(struct seckey_keylist *list, unsigned int max_keys,
 	if (list == NULL || info == NULL || max_keys < 1)
 		return SECKEY_ERR_INVAL;
 	/* seckey_key_new() checks the name before anything echoes it. */
-	if ((r = seckey_key_new(info, &key, diag)) != SECKEY_OK ||
-	    (r = seckey_keylist_can_add(list, max_keys, key->name,
-	    diag)) != SECKEY_OK)
-		goto fail;
-	r = SECKEY_ERR_DUP_CRED;
-	if (seckey_keylist_find_cred(list, key->cred_id,
-	    key->cred_id_len) != NULL) {
-		seckey_diag_set(diag, NULL, 0, "key \"%s\": this credential "
-		    "is already registered", key->name);
-		goto fail;
-	}
-	list->keys[list->count++] = key;
-	key = NULL;
-
-	r = SECKEY_OK;
-fail:
+	if ((r = seckey_key_new(info, &key, diag)) == SECKEY_OK)
+		r = seckey_keylist_add_key(list, max_keys, &key, diag);
 	seckey_key_free(&key);
 
 	return r;

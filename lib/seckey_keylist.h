@@ -81,6 +81,15 @@ int seckey_keylist_add(struct seckey_keylist *list, unsigned int max_keys,
     const struct seckey_key_info *info, struct seckey_diag *diag);
 
 /*
+ * Add an entry the caller built (seckey_key_new), after the same
+ * refusals in the same order: SECKEY_ERR_TOOMANY, SECKEY_ERR_DUP_NAME,
+ * SECKEY_ERR_DUP_CRED.  On success the list owns it and *keyp is NULL;
+ * on failure it stays the caller's.
+ */
+int seckey_keylist_add_key(struct seckey_keylist *list, unsigned int max_keys,
+    struct seckey_key **keyp, struct seckey_diag *diag);
+
+/*
  * In this order: SECKEY_ERR_NOTFOUND (no key named old_name),
  * SECKEY_ERR_SYNTAX (bad new name), SECKEY_ERR_DUP_NAME (another key is
  * named new_name).  Renaming a key to its own name changes nothing and

@@ -14,7 +14,7 @@ done
 is "$err" "" "and writes nothing to stderr"
 run sk register --help
 is "$rc" 0 "seckey register --help succeeds"
-like "$out" '^usage: seckey register \[--name NAME\] \[--device PATH\] \[--user USER\] \[--conf PATH\]' \
+like "$out" '^usage: seckey register \[--name NAME\] \[--device PATH\] \[--print-mapping\[=value[|]ldif\]\] \[--user USER\] \[--conf PATH\]' \
 	"and shows its usage"
 run sk --version
 like "$out" '^seckey \(pam_seckey\) [0-9]' "--version names the package"
