@@ -4,7 +4,9 @@
  * run through seckey_command.c as keys_command_user.  Read-only: the
  * list is changed wherever the command reads it.
  *
- * The output is a key list, as strict as a file.  An empty one (exit 0,
+ * The output is a key list, as strict as a file, or SSSD/FreeIPA mapping
+ * lines "passkey:<credential id>,<public key>[,...]" when its first
+ * line that is not blank starts so (seckey_passkey.h).  An empty one (exit 0,
  * nothing printed) is a user without keys; a command that fails gives
  * no list at all (SECKEY_ERR_UNAVAIL and friends), never an empty one.
  */
@@ -20,10 +22,13 @@
 #include "seckey_cmdline.h"
 #include "seckey_command.h"
 #include "seckey_keylist_parse.h"
+#include "seckey_passkey.h"
 #include "seckey_store_backend.h"
 
 /* getpwnam_r's buffer: ample for one passwd line. */
 #define PW_BUF_SIZE	4096
+
+#define PASSKEY_PREFIX	"passkey:"
 
 struct command_state {
 	char			**argv;
@@ -108,6 +113,15 @@ command_close(struct seckey_store *store)
 	store->state = NULL;
 }
 
+/* Does the first line that is not blank start with "passkey:"? */
+static bool
+is_passkey_lines(const char *text)
+{
+	text += strspn(text, " \t\r\n");
+
+	return strncmp(text, PASSKEY_PREFIX, strlen(PASSKEY_PREFIX)) == 0;
+}
+
 static int
 command_read(struct seckey_store *store, unsigned int max_keys,
     struct seckey_keylist **listp, struct seckey_diag *diag)
@@ -122,7 +136,14 @@ command_read(struct seckey_store *store, unsigned int max_keys,
 		goto out;
 	/* Parser messages name the line of the output, not a file. */
 	snprintf(label, sizeof(label), "output of %s", store->where);
-	r = seckey_keylist_parse(output, len, label, max_keys, listp, diag);
+	if (!is_passkey_lines(output)) {
+		r = seckey_keylist_parse(output, len, label, max_keys, listp,
+		    diag);
+		goto out;
+	}
+	r = seckey_passkey_parse_lines(output, len, max_keys, listp, diag);
+	if (r != SECKEY_OK && diag != NULL && diag->file[0] == '\0')
+		snprintf(diag->file, sizeof(diag->file), "%s", label);
 out:
 	free(output);
 

@@ -16,7 +16,7 @@ while [ "$dir" != / ]; do
 		plan_skip_all "$dir is not root's alone: no safe place for a reader"
 	dir=$(dirname "$dir")
 done
-plan 47
+plan 50
 
 state="$TEST_TMP/state"
 signin='printf "1234\n" | "$PAMRUN" login alice authenticate'
@@ -52,6 +52,7 @@ sleep)	echo \$\$ > $REC/pid; sleep 30 ;;
 flood)	head -c 70000 /dev/zero | tr '\\0' '#' ;;
 garbage) printf 'not a key list \\033[31m\\n' ;;
 eleven)	cat $CMDDIR/eleven.keys ;;
+passkey) cat $CMDDIR/alice.passkey ;;
 esac
 EOF
 chmod 0755 "$READER"
@@ -181,6 +182,18 @@ mode eleven
 vk --state "$state" -- "$signin"
 like "$out" 'authenticate: PAM_AUTHINFO_UNAVAIL$' "eleven keys: refused"
 like "$err" "key list refused: output of $READER:[0-9]+: " "syslog names the line"
+
+# SSSD/FreeIPA mapping lines instead of a key list.
+field() { sed -n "s/^  $1 *= \"\(.*\)\"$/\1/p" "$CMDDIR/alice.keys" | head -n 1; }
+printf '\npasskey:%s,%s\n' "$(field credential)" "$(field public_key)" > "$CMDDIR/alice.passkey"
+chmod 0644 "$CMDDIR/alice.passkey"
+mode passkey
+vk --state "$state" -- "$signin"
+like "$out" 'authenticate: PAM_SUCCESS$' "passkey: mapping lines sign in"
+printf 'passkey:%s,%s\nkey "x" {\n' "$(field credential)" "$(field public_key)" > "$CMDDIR/alice.passkey"
+vk --state "$state" -- "$signin"
+like "$out" 'authenticate: PAM_AUTHINFO_UNAVAIL$' "a broken passkey: line: refused"
+like "$err" "key list refused: output of $READER:2: " "syslog names the line"
 
 # Nothing printed: no key registered, exactly as an empty file.
 command_policy ""
