@@ -116,7 +116,8 @@ cmd_delete(struct helper_ctx *ctx, int argc, char **argv)
 	if (argc - optind != 1)
 		return helper_usage_error(ctx, "give the name of one key");
 	name = argv[optind];
-	if ((status = helper_load(ctx, true)) != EXIT_DONE)
+	if ((status = helper_load(ctx, true)) != EXIT_DONE ||
+	    (status = helper_store_writable(ctx)) != EXIT_DONE)
 		return status;
 	if (!yes && helper_on_terminal() &&
 	    (status = confirm(ctx, name)) != EXIT_DONE)

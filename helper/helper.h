@@ -104,6 +104,7 @@ int helper_list_read(const struct helper_ctx *ctx, unsigned int max_keys,
     struct seckey_keylist **listp);
 int helper_key_fail(const struct helper_ctx *ctx, int err, const char *name,
     const char *new_name, const struct seckey_diag *diag);
+int helper_store_writable(const struct helper_ctx *ctx);
 
 /* mapping.c: register --print-mapping */
 enum helper_mapping {

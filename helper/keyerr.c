@@ -58,6 +58,11 @@ helper_key_fail(const struct helper_ctx *ctx, int err, const char *name,
 	if (err == SECKEY_ERR_LOCKED)
 		return helper_refuse("another seckey is changing %s; try again",
 		    seckey_store_where(ctx->store));
+	if (err == SECKEY_ERR_READONLY)
+		return helper_refuse("the security keys of %s come from "
+		    "keys_command (%s): seckey cannot change them; change them "
+		    "where that command reads them", ctx->user.name,
+		    seckey_store_where(ctx->store));
 	if (diag != NULL && diag->file[0] != '\0')
 		return helper_fail(err, diag);
 	if (err == SECKEY_ERR_NOTFOUND && name != NULL)
@@ -74,4 +79,18 @@ helper_key_fail(const struct helper_ctx *ctx, int err, const char *name,
 		return refuse_full(ctx);
 
 	return helper_fail(err, diag);
+}
+
+/*
+ * A command that changes the list asks first, so that a store it cannot
+ * write (keys = "command") is refused before a key is touched or a PIN
+ * typed.
+ */
+int
+helper_store_writable(const struct helper_ctx *ctx)
+{
+	if (seckey_store_writable(ctx->store))
+		return EXIT_DONE;
+
+	return helper_key_fail(ctx, SECKEY_ERR_READONLY, NULL, NULL, NULL);
 }

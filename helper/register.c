@@ -281,7 +281,8 @@ cmd_register(struct helper_ctx *ctx, int argc, char **argv)
 	if ((status = parse(ctx, argc, argv, &reg.name, &device,
 	    &reg.mapping)) != EXIT_DONE)
 		return status == HELPER_HELP_SHOWN ? EXIT_DONE : status;
-	if ((status = helper_load(ctx, true)) != EXIT_DONE)
+	if ((status = helper_load(ctx, true)) != EXIT_DONE ||
+	    (status = helper_store_writable(ctx)) != EXIT_DONE)
 		return status;
 
 	return registration(ctx, &reg, device);

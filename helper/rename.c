@@ -53,7 +53,8 @@ cmd_rename(struct helper_ctx *ctx, int argc, char **argv)
 	if (seckey_key_name_check(names.new_name, fault,
 	    sizeof(fault)) != SECKEY_OK)
 		return helper_usage_error(ctx, "%s", fault);
-	if ((status = helper_load(ctx, true)) != EXIT_DONE)
+	if ((status = helper_load(ctx, true)) != EXIT_DONE ||
+	    (status = helper_store_writable(ctx)) != EXIT_DONE)
 		return status;
 	seckey_diag_clear(&diag);
 	if ((r = seckey_store_update(ctx->store, 0, rename_entry, &names,

@@ -35,6 +35,7 @@ enum seckey_err {
 	SECKEY_ERR_NOFOLDER = -15,	/* a folder that must exist does not */
 	SECKEY_ERR_DUP_CRED = -16,	/* credential already in the list */
 	SECKEY_ERR_READONLY = -17,	/* the key store cannot be written */
+	SECKEY_ERR_UNAVAIL = -18,	/* a key reader failed: no answer */
 
 	/* FIDO2 outcomes, produced by the device layer. */
 	SECKEY_ERR_PIN_INVALID = -30,	/* wrong PIN */

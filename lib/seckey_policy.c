@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "seckey_cmdline.h"
 #include "seckey_conf.h"
 #include "seckey_lock.h"
 #include "seckey_policy.h"
@@ -28,6 +29,7 @@
 #define RP_ID_MAX		255
 #define SERVICE_MAX		64
 #define PROMPT_MAX		200
+#define USER_NAME_MAX		64
 
 /* A keys_file template: absolute, or under %h; only %u, %h and %%. */
 static bool
@@ -69,6 +71,26 @@ check_keys_file(cfg_t *cfg, cfg_opt_t *opt)
 	    "absolute path or start with %%h; only %%u, %%h and %%%% expand");
 }
 
+static int
+check_keys_command(cfg_t *cfg, cfg_opt_t *opt)
+{
+	if (seckey_cmdline_valid(cfg_opt_getnstr(opt, 0)))
+		return 0;
+	return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX, "keys_command must be "
+	    "an absolute program path, then at most %d arguments split on "
+	    "spaces; only %%u, %%h, %%U and %%%% expand, in the arguments",
+	    SECKEY_CMDLINE_ARGS_MAX - 1);
+}
+
+static int
+check_keys_command_user(cfg_t *cfg, cfg_opt_t *opt)
+{
+	if (seckey_text_token(cfg_opt_getnstr(opt, 0), USER_NAME_MAX))
+		return 0;
+	return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX, "keys_command_user "
+	    "must be a user name");
+}
+
 /* An integer option within [lo, hi]; unit follows the bound, if any. */
 static int
 check_range(cfg_t *cfg, cfg_opt_t *opt, long lo, long hi, const char *unit)
@@ -108,11 +130,27 @@ check_word(cfg_t *cfg, cfg_opt_t *opt, const char *const *words,
 }
 
 static int
+check_keys_command_timeout(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return check_range(cfg, opt, 1, SECKEY_KEYS_COMMAND_TIMEOUT_MAX,
+	    " seconds");
+}
+
+static int
 check_uv(cfg_t *cfg, cfg_opt_t *opt)
 {
 	static const char *const words[] = { "pin", "none", NULL };
 
 	return check_word(cfg, opt, words, "\"pin\" or \"none\"");
+}
+
+/* "ldap" joins when its reader ships. */
+static int
+check_keys(cfg_t *cfg, cfg_opt_t *opt)
+{
+	static const char *const words[] = { "file", "command", NULL };
+
+	return check_word(cfg, opt, words, "\"file\" or \"command\"");
 }
 
 static int
@@ -177,7 +215,11 @@ struct option_check {
 
 static const struct option_check option_checks[] = {
 	{ "rp_id",		check_rp_id },
+	{ "keys",		check_keys },
 	{ "keys_file",		check_keys_file },
+	{ "keys_command",	check_keys_command },
+	{ "keys_command_user",	check_keys_command_user },
+	{ "keys_command_timeout", check_keys_command_timeout },
 	{ "max_keys",		check_max_keys },
 	{ "user_verification",	check_uv },
 	{ "timeout",		check_timeout },
@@ -334,8 +376,15 @@ copy_options(cfg_t *cfg, struct seckey_policy *p)
 	    &p->max_keys)) != SECKEY_OK ||
 	    (r = get_uint(cfg, "timeout", 30, &p->timeout)) != SECKEY_OK ||
 	    (r = get_str(cfg, "user_verification", "pin", &uv)) != SECKEY_OK ||
+	    (r = get_str(cfg, "keys", "file", &p->keys)) != SECKEY_OK ||
 	    (r = get_str(cfg, "keys_file", DEFAULT_KEYS_FILE,
 	    &p->keys_file)) != SECKEY_OK ||
+	    (r = get_str(cfg, "keys_command", NULL,
+	    &p->keys_command)) != SECKEY_OK ||
+	    (r = get_str(cfg, "keys_command_user", "nobody",
+	    &p->keys_command_user)) != SECKEY_OK ||
+	    (r = get_uint(cfg, "keys_command_timeout", 5,
+	    &p->keys_command_timeout)) != SECKEY_OK ||
 	    (r = get_str(cfg, "pin_prompt", DEFAULT_PIN_PROMPT,
 	    &p->pin_prompt)) != SECKEY_OK ||
 	    (r = get_str(cfg, "touch_prompt", DEFAULT_TOUCH_PROMPT,
@@ -358,7 +407,8 @@ out:
 
 /*
  * Neither touch nor PIN would sign a user in with no human action at
- * all: malware could then use a plugged-in key silently.
+ * all: malware could then use a plugged-in key silently.  A store of
+ * keys = "command" without its command would give no list at all.
  */
 static int
 cross_check(const struct seckey_policy *p, const char *file,
@@ -368,6 +418,11 @@ cross_check(const struct seckey_policy *p, const char *file,
 		seckey_diag_set(diag, file, 0, "user_presence = false with "
 		    "user_verification = \"none\" would sign in without any "
 		    "human action");
+		return SECKEY_ERR_SYNTAX;
+	}
+	if (strcmp(p->keys, "command") == 0 && p->keys_command == NULL) {
+		seckey_diag_set(diag, file, 0, "keys = \"command\" needs "
+		    "keys_command");
 		return SECKEY_ERR_SYNTAX;
 	}
 
@@ -413,7 +468,12 @@ seckey_policy_parse(const char *text, size_t len, const char *file,
 	cfg_opt_t opts[] = {
 		CFG_BOOL("enabled", cfg_false, CFGF_NODEFAULT),
 		CFG_STR("rp_id", 0, CFGF_NODEFAULT),
+		CFG_STR("keys", 0, CFGF_NODEFAULT),
 		CFG_STR("keys_file", 0, CFGF_NODEFAULT),
+		CFG_STR("keys_command", 0, CFGF_NODEFAULT),
+		CFG_STR("keys_command_user", 0, CFGF_NODEFAULT),
+		CFG_INT_CB("keys_command_timeout", 0, CFGF_NODEFAULT,
+		    seckey_conf_parse_uint),
 		CFG_INT_CB("max_keys", 0, CFGF_NODEFAULT,
 		    seckey_conf_parse_uint),
 		CFG_STR("user_verification", 0, CFGF_NODEFAULT),
@@ -518,7 +578,10 @@ seckey_policy_free(struct seckey_policy **policyp)
 	if (policyp == NULL || (p = *policyp) == NULL)
 		return;
 	free(p->rp_id);
+	free(p->keys);
 	free(p->keys_file);
+	free(p->keys_command);
+	free(p->keys_command_user);
 	for (i = 0; p->reset_services != NULL && p->reset_services[i]; i++)
 		free(p->reset_services[i]);
 	free(p->reset_services);

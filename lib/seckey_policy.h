@@ -24,6 +24,8 @@
 /* Hard ceiling of keys per user, whatever max_keys says. */
 #define SECKEY_MAX_KEYS		10
 #define SECKEY_TIMEOUT_MAX	600
+/* A key reader that needs longer than this is broken. */
+#define SECKEY_KEYS_COMMAND_TIMEOUT_MAX	60
 
 enum seckey_uv {
 	SECKEY_UV_PIN,		/* the key's PIN at every sign-in */
@@ -40,7 +42,11 @@ enum seckey_remote {
 struct seckey_policy {
 	bool			 enabled;
 	char			*rp_id;
+	char			*keys;		/* the store: "file", "command" */
 	char			*keys_file;	/* %u, %h, %% template */
+	char			*keys_command;	/* NULL, or seckey_cmdline.h */
+	char			*keys_command_user;
+	unsigned int		 keys_command_timeout; /* seconds, 1 .. 60 */
 	unsigned int		 max_keys;	/* 1 .. SECKEY_MAX_KEYS */
 	enum seckey_uv		 user_verification;
 	bool			 user_presence;

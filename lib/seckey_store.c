@@ -16,10 +16,23 @@
 #define LOCK_TRIES	50
 #define LOCK_WAIT_MS	100
 
-/* One line a backend; the first is the default. */
+/* One line a backend, named as the policy's keys option names it. */
 static const struct seckey_store_ops *const backends[] = {
 	&seckey_store_file_ops,
+	&seckey_store_command_ops,
 };
+
+/* The policy checked the name; an unknown one here is a bug. */
+static const struct seckey_store_ops *
+backend_named(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
+		if (name != NULL && strcmp(backends[i]->name, name) == 0)
+			return backends[i];
+	return NULL;
+}
 
 int
 seckey_store_open(const struct seckey_policy *policy,
@@ -39,8 +52,12 @@ seckey_store_open(const struct seckey_policy *policy,
 		seckey_diag_set(diag, NULL, 0, "out of memory");
 		goto fail;
 	}
-	/* The policy will choose among the backends once there are two. */
-	store->ops = backends[0];
+	r = SECKEY_ERR_INTERNAL;
+	if ((store->ops = backend_named(policy->keys)) == NULL) {
+		seckey_diag_set(diag, NULL, 0, "no key store named \"%s\"",
+		    policy->keys != NULL ? policy->keys : "");
+		goto fail;
+	}
 	store->user = user;
 	store->lock_tries = LOCK_TRIES;
 	store->lock_wait_ms = LOCK_WAIT_MS;
@@ -63,7 +80,8 @@ seckey_store_free(struct seckey_store **storep)
 
 	if (storep == NULL || (store = *storep) == NULL)
 		return;
-	store->ops->close(store);
+	if (store->ops != NULL)
+		store->ops->close(store);
 	free(store->where);
 	free(store);
 	*storep = NULL;
@@ -73,6 +91,12 @@ const char *
 seckey_store_where(const struct seckey_store *store)
 {
 	return store != NULL && store->where != NULL ? store->where : "";
+}
+
+bool
+seckey_store_writable(const struct seckey_store *store)
+{
+	return store != NULL && store->ops->lock != NULL;
 }
 
 int

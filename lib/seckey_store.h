@@ -5,11 +5,14 @@
  * A store is opened for one user under one policy, read as a whole,
  * and changed only through seckey_store_update(): lock, read the list
  * as it is now, let the caller edit it, write it atomically, unlock.
- * Which backend holds the list (today the per-user file of keys_file)
- * is the store's business; callers see one opaque handle.
+ * Which backend holds the list (the policy's keys: the per-user file of
+ * keys_file, or the output of keys_command) is the store's business;
+ * callers see one opaque handle.
  */
 #ifndef SECKEY_STORE_H
 #define SECKEY_STORE_H
+
+#include <stdbool.h>
 
 #include "seckey_error.h"
 #include "seckey_file.h"
@@ -31,8 +34,12 @@ int seckey_store_open(const struct seckey_policy *policy,
 /* Close the store and set *storep to NULL; NULL is fine. */
 void seckey_store_free(struct seckey_store **storep);
 
-/* Where the list lives, for messages (the path of the file). */
+/* Where the list lives, for messages (the path of the file, or of the
+ * keys_command program). */
 const char *seckey_store_where(const struct seckey_store *store);
+
+/* Can seckey_store_update() change this store?  (keys = "command": no.) */
+bool seckey_store_writable(const struct seckey_store *store);
 
 /*
  * Read the list, refusing one of more than max_keys entries.  A user

@@ -52,5 +52,6 @@ struct seckey_store {
 
 /* The backends. */
 extern const struct seckey_store_ops seckey_store_file_ops;
+extern const struct seckey_store_ops seckey_store_command_ops;
 
 #endif /* SECKEY_STORE_BACKEND_H */

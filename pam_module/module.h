@@ -77,6 +77,8 @@ void module_log(pam_handle_t *pamh, int priority, const char *fmt, ...)
 
 /* The outcome a libseckey error stands for during the FIDO2 steps. */
 enum outcome outcome_of_device_error(int err);
+/* The ending of a key store that could not give a list (err != 0). */
+enum outcome outcome_of_store_error(int err);
 
 /* PAM_SUCCESS, PAM_CONV_ERR (no answer) or PAM_AUTH_ERR (empty, too long). */
 int conv_read_pin(pam_handle_t *pamh, const char *prompt,

@@ -231,3 +231,24 @@ outcome_of_device_error(int err)
 		return OUTCOME_INTERNAL;
 	}
 }
+
+/*
+ * No list is never an empty list: a missing home, a key reader that
+ * failed, timed out or could not be asked ends as "unavailable", a list
+ * or a reader that is unsafe or broken as "refused"; both are
+ * PAM_AUTHINFO_UNAVAIL, and neither opens nouserok.
+ */
+enum outcome
+outcome_of_store_error(int err)
+{
+	switch (err) {
+	case SECKEY_ERR_NOMEM:
+		return OUTCOME_NOMEM;
+	case SECKEY_ERR_NOFOLDER:
+	case SECKEY_ERR_UNAVAIL:
+	case SECKEY_ERR_TIMEOUT:
+		return OUTCOME_KEYLIST_UNAVAIL;
+	default:
+		return OUTCOME_KEYLIST_ERROR;
+	}
+}

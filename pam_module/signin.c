@@ -144,22 +144,19 @@ static enum outcome
 load_keys(struct signin *s)
 {
 	struct seckey_store *store = NULL;
-	enum outcome o = OUTCOME_KEYLIST_ERROR;
+	enum outcome o;
 	int r;
 
+	/* A missing home or a failed reader is not "no key registered":
+	 * nouserok must not open a two-factor stack on the password
+	 * alone (outcome_of_store_error). */
 	if ((r = seckey_store_open(s->policy, &s->user, &store,
-	    &s->detail.diag)) != SECKEY_OK)
-		goto out;
-	r = seckey_store_read(store, s->policy->max_keys, &s->keys,
-	    &s->detail.diag);
-	/* A missing home is not "no key registered": nouserok must not
-	 * open a two-factor stack on the password alone. */
-	if (r == SECKEY_ERR_NOFOLDER) {
-		o = OUTCOME_KEYLIST_UNAVAIL;
+	    &s->detail.diag)) != SECKEY_OK ||
+	    (r = seckey_store_read(store, s->policy->max_keys, &s->keys,
+	    &s->detail.diag)) != SECKEY_OK) {
+		o = outcome_of_store_error(r);
 		goto out;
 	}
-	if (r != SECKEY_OK)
-		goto out;
 	if (s->keys->count == 0) {
 		seckey_diag_set(&s->detail.diag, seckey_store_where(store), 0,
 		    "no key list, or an empty one");
@@ -172,8 +169,6 @@ load_keys(struct signin *s)
 		    "s", seckey_store_where(store));
 	o = OUTCOME_SUCCESS;
 out:
-	if (r == SECKEY_ERR_NOMEM)
-		o = OUTCOME_NOMEM;
 	seckey_store_free(&store);
 	return o;
 }

@@ -196,6 +196,27 @@ static const struct bad_case bad_cases[] = {
 	{ "\"\\x1b[31m\" = 1\n", SECKEY_ERR_SYNTAX, 1, "no such option" },
 	{ "user_presence = false\nuser_verification = \"none\"\n",
 	    SECKEY_ERR_SYNTAX, 0, "without any human action" },
+	{ "keys = \"ldap\"\n", SECKEY_ERR_SYNTAX, 1,
+	    "\"file\" or \"command\"" },
+	{ "keys = \"command\"\n", SECKEY_ERR_SYNTAX, 0,
+	    "needs keys_command" },
+	{ "keys_command = \"reader %u\"\n", SECKEY_ERR_SYNTAX, 1,
+	    "absolute program path" },
+	{ "keys_command = \"/usr/%u/reader\"\n", SECKEY_ERR_SYNTAX, 1,
+	    "in the arguments" },
+	{ "keys_command = \"/usr/bin/reader %x\"\n", SECKEY_ERR_SYNTAX, 1,
+	    "keys_command" },
+	{ "keys_command = \"/usr/bin/reader %\"\n", SECKEY_ERR_SYNTAX, 1,
+	    "keys_command" },
+	{ "keys_command = \"\"\n", SECKEY_ERR_SYNTAX, 1, "keys_command" },
+	{ "keys_command = \"/r a b c d e f g h i j k l m n o p q r s t u v w "
+	    "x y z 1 2 3 4 5 6\"\n", SECKEY_ERR_SYNTAX, 1, "at most 31" },
+	{ "keys_command_user = \"no body\"\n", SECKEY_ERR_SYNTAX, 1,
+	    "keys_command_user" },
+	{ "keys_command_timeout = 0\n", SECKEY_ERR_RANGE, 1,
+	    "between 1 and 60" },
+	{ "keys_command_timeout = 61\n", SECKEY_ERR_RANGE, 1,
+	    "between 1 and 60" },
 };
 
 static void
@@ -447,6 +468,33 @@ test_load(void)
 	scratch_remove(&dir);
 }
 
+/* keys = "command" and its options; the defaults of the three. */
+static void
+test_keys_command(void)
+{
+	struct seckey_policy *p = NULL;
+	struct seckey_diag diag;
+
+	is_int(parse("", &p, &diag), SECKEY_OK, "an empty policy");
+	ok(p != NULL && strcmp(p->keys, "file") == 0 &&
+	    p->keys_command == NULL &&
+	    strcmp(p->keys_command_user, "nobody") == 0 &&
+	    p->keys_command_timeout == 5, "keys \"file\", no keys_command, "
+	    "keys_command_user \"nobody\", keys_command_timeout 5");
+	seckey_policy_free(&p);
+	is_int(parse("keys = \"command\"\n"
+	    "keys_command = \"/usr/libexec/reader  --user %u %h%%/x %U\"\n"
+	    "keys_command_user = \"root\"\nkeys_command_timeout = 60\n",
+	    &p, &diag), SECKEY_OK, "keys = \"command\" with its options");
+	ok(p != NULL && strcmp(p->keys, "command") == 0 &&
+	    strcmp(p->keys_command,
+	    "/usr/libexec/reader  --user %u %h%%/x %U") == 0 &&
+	    strcmp(p->keys_command_user, "root") == 0 &&
+	    p->keys_command_timeout == 60, "are read as written (root "
+	    "written out is allowed)");
+	seckey_policy_free(&p);
+}
+
 int
 main(void)
 {
@@ -454,6 +502,7 @@ main(void)
 	test_hostname();
 	test_every_option();
 	test_bad_values();
+	test_keys_command();
 	test_lists();
 	test_comments();
 	test_expand();
