@@ -120,7 +120,7 @@ exit_code(enum reader_outcome outcome)
 	case READER_FOUND:
 		return SECKEY_READER_EXIT_FOUND;
 	case READER_NOUSER:
-		return SECKEY_READER_EXIT_NOUSER;
+		return SECKEY_READER_EXIT_NO_USER;
 	case READER_UNAVAIL:
 		return SECKEY_READER_EXIT_UNAVAIL;
 	case READER_REFUSED:

@@ -16,22 +16,10 @@
 #include "seckey_ldap_conf.h"
 
 /*
- * Exit codes.  0, 10, 11 and 12 are the numbers of the
- * SECKEY_READER_EXIT_* constants of lib/seckey_command.h (branch
- * keyscmd), with which the module's command runner reads any key reader;
- * they are repeated here, by number, until the branches meet.  13 is
- * this reader's own: the directory answered, and the answer was refused
- * (two entries for one user, a malformed or over-long value, too many
- * keys, a credential or name twice).  It must count as neither a list
- * of keys nor "not enrolled", and it is not "unavailable" either: the
- * user may write their own values, so falling back to a cached answer
- * would let them keep a key the administrator removed.
+ * Exit codes: the SECKEY_READER_EXIT_* of lib/seckey_command.h, with
+ * which the module's command runner reads any key reader.
  */
-#define SECKEY_READER_EXIT_FOUND	0	/* the list, maybe empty */
-#define SECKEY_READER_EXIT_NOUSER	10	/* no entry for the user */
-#define SECKEY_READER_EXIT_UNAVAIL	11	/* no server answered */
-#define SECKEY_READER_EXIT_CONFIG	12	/* configuration, usage */
-#define SECKEY_READER_EXIT_REFUSED	13	/* an answer refused */
+#include "seckey_command.h"
 
 enum reader_outcome {
 	READER_FOUND,

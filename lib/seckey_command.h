@@ -29,6 +29,14 @@
 #define SECKEY_READER_EXIT_NO_USER	10	/* no such user: no keys */
 #define SECKEY_READER_EXIT_UNAVAIL	11	/* the directory did not answer */
 #define SECKEY_READER_EXIT_CONFIG	12	/* the reader is misconfigured */
+/*
+ * The directory answered, and the answer was refused (two entries for
+ * one user, a malformed or over-long value, too many keys, a credential
+ * or name twice).  Neither a list nor "not enrolled", nor "unavailable":
+ * users may write their own values, so a fallback to a cached answer
+ * would let them keep a key the administrator removed.
+ */
+#define SECKEY_READER_EXIT_REFUSED	13
 
 /* More output than this is refused: no key list comes near it. */
 #define SECKEY_COMMAND_OUTPUT_MAX	(64 * 1024)
