@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "seckey_conf.h"
+#include "seckey_lock.h"
 #include "seckey_text.h"
 
 int
@@ -485,4 +486,59 @@ seckey_conf_get_str(cfg_t *cfg, const char *name, const char *def,
 	if ((*out = strdup(value)) == NULL)
 		return SECKEY_ERR_NOMEM;
 	return SECKEY_OK;
+}
+
+/*
+ * The validation callback of every option of seckey_conf_read().  A
+ * list's callback runs once per value and not at all for "{}", so lists
+ * are checked for a second assignment on the text instead
+ * (check_lists_once()).
+ */
+static int
+validate_option(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const struct seckey_conf *conf = seckey_conf_of(cfg);
+	size_t i;
+
+	if ((opt->flags & CFGF_LIST) == 0 && seckey_conf_once(cfg, opt) != 0)
+		return -1;
+	for (i = 0; conf != NULL && i < conf->nchecks; i++)
+		if (strcmp(conf->checks[i].name, cfg_opt_name(opt)) == 0)
+			return conf->checks[i].check(cfg, opt);
+
+	return 0;
+}
+
+int
+seckey_conf_read(cfg_opt_t *opts, const struct seckey_conf_check *checks,
+    size_t nchecks, const char *text, size_t len, const char *file,
+    seckey_conf_build_fn *build, void *out, struct seckey_diag *diag)
+{
+	struct seckey_conf conf;
+	cfg_t *cfg = NULL;
+	size_t i;
+	int r;
+
+	for (i = 0; opts[i].name != NULL; i++)
+		opts[i].validcb = validate_option;
+	if ((r = seckey_parser_lock()) != SECKEY_OK) {
+		seckey_diag_set(diag, file, 0, "cannot take the parser lock");
+		return r;
+	}
+	if ((cfg = seckey_conf_init(opts, &conf, file, NULL, diag)) == NULL) {
+		seckey_diag_set(diag, file, 0, "out of memory");
+		r = SECKEY_ERR_NOMEM;
+		goto fail;
+	}
+	conf.checks = checks;
+	conf.nchecks = nchecks;
+	if ((r = seckey_conf_parse(cfg, &conf, text, len)) != SECKEY_OK)
+		goto fail;
+	r = build(cfg, file, out, diag);
+fail:
+	if (cfg != NULL)
+		cfg_free(cfg);
+	seckey_parser_unlock();
+
+	return r;
 }

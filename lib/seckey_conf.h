@@ -30,6 +30,12 @@
 /* Scalar options seen so far; 11 key sections of 6 fields fit. */
 #define SECKEY_CONF_SEEN_MAX	128
 
+/* One option's check, run as its value is parsed (seckey_conf_read()). */
+struct seckey_conf_check {
+	const char	*name;
+	int		(*check)(cfg_t *cfg, cfg_opt_t *opt);
+};
+
 struct seckey_conf {
 	struct seckey_diag	*diag;
 	const char		*file;	/* name used in messages */
@@ -38,6 +44,8 @@ struct seckey_conf {
 	const cfg_opt_t		*seen[SECKEY_CONF_SEEN_MAX];
 	size_t			 nseen;
 	void			*state;	/* the calling parser's */
+	const struct seckey_conf_check *checks;	/* seckey_conf_read()'s */
+	size_t			 nchecks;
 };
 
 int seckey_conf_ctx_parse(cfg_t *cfg, cfg_opt_t *opt, const char *value,
@@ -69,6 +77,22 @@ struct seckey_conf *seckey_conf_of(cfg_t *cfg);
  */
 int seckey_conf_parse(cfg_t *cfg, struct seckey_conf *conf, const char *text,
     size_t len);
+
+/* What a file's options become: the caller's object, built from cfg. */
+typedef int seckey_conf_build_fn(cfg_t *cfg, const char *file, void *out,
+    struct seckey_diag *diag);
+
+/*
+ * The whole read of one libconfuse file, under the parser lock
+ * (libconfuse's scanner is global): each scalar option may be set once,
+ * and an option named in checks (nchecks entries) is checked as it is
+ * parsed; text is parsed with seckey_conf_parse(), then build(cfg, file,
+ * out) makes the caller's object.  file names the file in messages.
+ * Returns 0 or the first error.
+ */
+int seckey_conf_read(cfg_opt_t *opts, const struct seckey_conf_check *checks,
+    size_t nchecks, const char *text, size_t len, const char *file,
+    seckey_conf_build_fn *build, void *out, struct seckey_diag *diag);
 
 /* Report a fault at the current line from a callback; returns -1. */
 int seckey_conf_fail(cfg_t *cfg, int err, const char *fmt, ...)

@@ -15,7 +15,6 @@
 #include "seckey_file.h"
 #include "seckey_ldap_conf.h"
 #include "seckey_ldap_filter.h"
-#include "seckey_lock.h"
 #include "seckey_mem.h"
 #include "seckey_text.h"
 
@@ -155,12 +154,7 @@ check_timeout(cfg_t *cfg, cfg_opt_t *opt)
 	    "between 1 and %d seconds", SECKEY_LDAP_TIMEOUT_MAX);
 }
 
-struct option_check {
-	const char	*name;
-	int		(*check)(cfg_t *, cfg_opt_t *);
-};
-
-static const struct option_check option_checks[] = {
+static const struct seckey_conf_check option_checks[] = {
 	{ "uri",		check_uri },
 	{ "base",		check_dn },
 	{ "user_filter",	check_filter },
@@ -172,19 +166,6 @@ static const struct option_check option_checks[] = {
 	{ "timeout",		check_timeout },
 };
 
-static int
-validate_option(cfg_t *cfg, cfg_opt_t *opt)
-{
-	size_t i;
-
-	if ((opt->flags & CFGF_LIST) == 0 && seckey_conf_once(cfg, opt) != 0)
-		return -1;
-	for (i = 0; i < sizeof(option_checks) / sizeof(option_checks[0]); i++)
-		if (strcmp(option_checks[i].name, cfg_opt_name(opt)) == 0)
-			return option_checks[i].check(cfg, opt);
-
-	return 0;
-}
 
 static int
 copy_uris(cfg_t *cfg, struct seckey_ldap_conf *c)
@@ -293,6 +274,13 @@ fail:
 	return r;
 }
 
+/* seckey_ldap_conf_parse()'s build step, for seckey_conf_read(). */
+static int
+build_conf(cfg_t *cfg, const char *file, void *confp, struct seckey_diag *diag)
+{
+	return build(cfg, file, confp, diag);
+}
+
 int
 seckey_ldap_conf_parse(const char *text, size_t len, const char *file,
     struct seckey_ldap_conf **confp, struct seckey_diag *diag)
@@ -312,37 +300,14 @@ seckey_ldap_conf_parse(const char *text, size_t len, const char *file,
 		SECKEY_CONF_CTX_OPT,
 		CFG_END()
 	};
-	struct seckey_conf conf;
-	cfg_t *cfg = NULL;
-	size_t i;
-	int r;
-
 	if (confp == NULL)
 		return SECKEY_ERR_INVAL;
 	*confp = NULL;
 	if (file == NULL)
 		file = "ldap_conf";
-	for (i = 0; opts[i].name != NULL; i++)
-		opts[i].validcb = validate_option;
-
-	if ((r = seckey_parser_lock()) != SECKEY_OK) {
-		seckey_diag_set(diag, file, 0, "cannot take the parser lock");
-		return r;
-	}
-	if ((cfg = seckey_conf_init(opts, &conf, file, NULL, diag)) == NULL) {
-		seckey_diag_set(diag, file, 0, "out of memory");
-		r = SECKEY_ERR_NOMEM;
-		goto fail;
-	}
-	if ((r = seckey_conf_parse(cfg, &conf, text, len)) != SECKEY_OK)
-		goto fail;
-	r = build(cfg, file, confp, diag);
-fail:
-	if (cfg != NULL)
-		cfg_free(cfg);
-	seckey_parser_unlock();
-
-	return r;
+	return seckey_conf_read(opts, option_checks,
+	    sizeof(option_checks) / sizeof(option_checks[0]), text, len, file,
+	    build_conf, confp, diag);
 }
 
 /*

@@ -17,7 +17,6 @@
 
 #include "seckey_cmdline.h"
 #include "seckey_conf.h"
-#include "seckey_lock.h"
 #include "seckey_policy.h"
 #include "seckey_text.h"
 #include "seckey_walk.h"
@@ -208,12 +207,7 @@ check_aaguids(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
-struct option_check {
-	const char	*name;
-	int		(*check)(cfg_t *, cfg_opt_t *);
-};
-
-static const struct option_check option_checks[] = {
+static const struct seckey_conf_check option_checks[] = {
 	{ "rp_id",		check_rp_id },
 	{ "keys",		check_keys },
 	{ "keys_file",		check_keys_file },
@@ -231,24 +225,6 @@ static const struct option_check option_checks[] = {
 	{ "remote",		check_remote },
 };
 
-/*
- * The validation callback of every option.  A list's callback runs once
- * per value and not at all for "{}", so lists are checked for a second
- * assignment on the text instead (seckey_conf_parse()).
- */
-static int
-validate_option(cfg_t *cfg, cfg_opt_t *opt)
-{
-	size_t i;
-
-	if ((opt->flags & CFGF_LIST) == 0 && seckey_conf_once(cfg, opt) != 0)
-		return -1;
-	for (i = 0; i < sizeof(option_checks) / sizeof(option_checks[0]); i++)
-		if (strcmp(option_checks[i].name, cfg_opt_name(opt)) == 0)
-			return option_checks[i].check(cfg, opt);
-
-	return 0;
-}
 
 static int
 dup_string(const char *s, char **out)
@@ -459,6 +435,20 @@ fail:
 	return r;
 }
 
+/* seckey_policy_parse()'s build step, for seckey_conf_read(). */
+struct policy_out {
+	const char		 *hostname;
+	struct seckey_policy	**policyp;
+};
+
+static int
+build_policy(cfg_t *cfg, const char *file, void *arg, struct seckey_diag *diag)
+{
+	struct policy_out *out = arg;
+
+	return build(cfg, file, out->hostname, out->policyp, diag);
+}
+
 int
 seckey_policy_parse(const char *text, size_t len, const char *file,
     const char *hostname, struct seckey_policy **policyp,
@@ -490,37 +480,16 @@ seckey_policy_parse(const char *text, size_t len, const char *file,
 		SECKEY_CONF_CTX_OPT,
 		CFG_END()
 	};
-	struct seckey_conf conf;
-	cfg_t *cfg = NULL;
-	size_t i;
-	int r;
+	struct policy_out out = { hostname, policyp };
 
 	if (policyp == NULL)
 		return SECKEY_ERR_INVAL;
 	*policyp = NULL;
 	if (file == NULL)
 		file = "policy";
-	for (i = 0; opts[i].name != NULL; i++)
-		opts[i].validcb = validate_option;
-
-	if ((r = seckey_parser_lock()) != SECKEY_OK) {
-		seckey_diag_set(diag, file, 0, "cannot take the parser lock");
-		return r;
-	}
-	if ((cfg = seckey_conf_init(opts, &conf, file, NULL, diag)) == NULL) {
-		seckey_diag_set(diag, file, 0, "out of memory");
-		r = SECKEY_ERR_NOMEM;
-		goto fail;
-	}
-	if ((r = seckey_conf_parse(cfg, &conf, text, len)) != SECKEY_OK)
-		goto fail;
-	r = build(cfg, file, hostname, policyp, diag);
-fail:
-	if (cfg != NULL)
-		cfg_free(cfg);
-	seckey_parser_unlock();
-
-	return r;
+	return seckey_conf_read(opts, option_checks,
+	    sizeof(option_checks) / sizeof(option_checks[0]), text, len, file,
+	    build_policy, &out, diag);
 }
 
 int
