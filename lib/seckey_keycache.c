@@ -25,8 +25,9 @@
 #define LOCK_WAIT_MS	25
 
 /*
- * folder/name.  A name that could step out of the folder, or be taken
- * for the back-off or a temporary file (a leading dot), has no file.
+ * folder/name for a user.  A name that could step out of the folder, or
+ * be taken for the back-off or a temporary file (a leading dot), has no
+ * file.
  */
 static int
 cache_path(const char *folder, const char *name, char *path, size_t size,
@@ -38,8 +39,7 @@ cache_path(const char *folder, const char *name, char *path, size_t size,
 		if (name[i] == '/' || (unsigned char)name[i] < 0x20 ||
 		    name[i] == 0x7f)
 			break;
-	if (name[0] == '\0' || name[i] != '\0' ||
-	    (name[0] == '.' && strcmp(name, BACKOFF_NAME) != 0) ||
+	if (name[0] == '\0' || name[0] == '.' || name[i] != '\0' ||
 	    snprintf(path, size, "%s/%s", folder, name) >= (int)size) {
 		/* Never echoed: a mistyped password may be a "user name". */
 		seckey_diag_set(diag, folder, 0, "this user name cannot name "
@@ -48,6 +48,17 @@ cache_path(const char *folder, const char *name, char *path, size_t size,
 	}
 
 	return SECKEY_OK;
+}
+
+static int
+backoff_path(const char *folder, char *path, size_t size,
+    struct seckey_diag *diag)
+{
+	if (snprintf(path, size, "%s/" BACKOFF_NAME, folder) < (int)size)
+		return SECKEY_OK;
+	seckey_diag_set(diag, folder, 0, "path too long");
+
+	return SECKEY_ERR_INVAL;
 }
 
 /* The folder is shared by every sign-in: wait a little for its lock. */
@@ -136,8 +147,7 @@ recorded_time(const char *text, const char *path, long long *whenp,
 	long long when;
 	int end = 0;
 
-	if (sscanf(text, "# seckey offline cache, written %lld\n%n", &when,
-	    &end) != 1 || end == 0 || text[end - 1] != '\n' || when < 0) {
+	if (sscanf(text, HEADER_FORMAT "%n", &when, &end) != 1 || end == 0 || text[end - 1] != '\n' || when < 0) {
 		seckey_diag_set(diag, path, 1, "not a file of the offline "
 		    "cache (no time on its first line)");
 		return SECKEY_ERR_SYNTAX;
@@ -213,8 +223,7 @@ seckey_keycache_backoff_start(const char *folder, time_t now,
 	if (folder == NULL)
 		return SECKEY_ERR_INVAL;
 	len = snprintf(text, sizeof(text), "%lld\n", (long long)now);
-	if ((r = cache_path(folder, BACKOFF_NAME, path, sizeof(path),
-	    diag)) != SECKEY_OK ||
+	if ((r = backoff_path(folder, path, sizeof(path), diag)) != SECKEY_OK ||
 	    (r = lock_waiting(path, &lock, diag)) != SECKEY_OK)
 		goto out;
 	r = seckey_file_replace(lock, text, (size_t)len, diag);
@@ -233,8 +242,8 @@ seckey_keycache_backoff_active(const char *folder, time_t now)
 	bool active = false;
 	int end = 0;
 
-	if (folder == NULL || cache_path(folder, BACKOFF_NAME, path,
-	    sizeof(path), NULL) != SECKEY_OK ||
+	if (folder == NULL ||
+	    backoff_path(folder, path, sizeof(path), NULL) != SECKEY_OK ||
 	    seckey_file_read(path, NULL, &text, &len, NULL) != SECKEY_OK)
 		goto out;
 	if (sscanf(text, "%lld\n%n", &when, &end) == 1 && end > 0 &&
