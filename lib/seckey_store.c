@@ -114,6 +114,19 @@ seckey_store_writable(const struct seckey_store *store)
 }
 
 int
+seckey_store_empty_list(struct seckey_keylist **listp,
+    struct seckey_diag *diag)
+{
+	seckey_diag_clear(diag);
+	if ((*listp = seckey_keylist_new()) == NULL) {
+		seckey_diag_set(diag, NULL, 0, "out of memory");
+		return SECKEY_ERR_NOMEM;
+	}
+
+	return SECKEY_OK;
+}
+
+int
 seckey_store_read(struct seckey_store *store, unsigned int max_keys,
     struct seckey_keylist **listp, struct seckey_diag *diag)
 {

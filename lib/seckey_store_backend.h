@@ -54,6 +54,10 @@ struct seckey_store {
 
 struct seckey_command;
 
+/* A user without a list has an empty one: *listp, or SECKEY_ERR_NOMEM. */
+int seckey_store_empty_list(struct seckey_keylist **listp,
+    struct seckey_diag *diag);
+
 /*
  * Run a key reader (the "command" and "ldap" backends) and parse its
  * output as strictly as a key-list file, or, with passkey_lines, as

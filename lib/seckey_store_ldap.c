@@ -122,14 +122,9 @@ ask_reader(struct seckey_store *store, unsigned int max_keys,
 	    diag);
 	if (r != SECKEY_ERR_NOENT)
 		return r;
-	/* No such user in the directory: no keys. */
-	seckey_diag_clear(diag);
-	if ((*listp = seckey_keylist_new()) == NULL) {
-		seckey_diag_set(diag, NULL, 0, "out of memory");
-		return SECKEY_ERR_NOMEM;
-	}
 
-	return SECKEY_OK;
+	/* No such user in the directory: no keys. */
+	return seckey_store_empty_list(listp, diag);
 }
 
 /*
