@@ -75,9 +75,10 @@ ldap_open(struct seckey_store *store, const struct seckey_policy *policy,
 	if ((state = calloc(1, sizeof(*state))) == NULL)
 		goto fail;
 	store->state = state;
-	if ((r = fill_argv(state, policy, store->user->name)) != SECKEY_OK ||
+	if (fill_argv(state, policy, store->user->name) != SECKEY_OK ||
 	    (store->where = strdup(SECKEY_KEYS_LDAP)) == NULL)
 		goto fail;
+	/* Only root keeps or trusts the cache (see the file's header). */
 	if (geteuid() == 0 && policy->keys_cache_max_age > 0 &&
 	    (state->cache = strdup(policy->keys_cache)) == NULL)
 		goto fail;
