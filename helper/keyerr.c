@@ -27,6 +27,8 @@ helper_list_read(const struct helper_ctx *ctx, unsigned int max_keys,
 	if ((r = seckey_store_read(ctx->store, max_keys, listp,
 	    &diag)) != SECKEY_OK)
 		return helper_fail(r, &diag);
+	if (seckey_store_warning(ctx->store) != NULL)
+		helper_msg("warning: %s", seckey_store_warning(ctx->store));
 
 	return EXIT_DONE;
 }
@@ -38,6 +40,21 @@ refuse_full(const struct helper_ctx *ctx)
 	    "the most the policy allows; delete one first (\"seckey delete "
 	    "NAME\")", ctx->user.name, (size_t)ctx->policy->max_keys,
 	    ctx->policy->max_keys == 1 ? "" : "s");
+}
+
+/* keys = "command" or "ldap": the list is changed where it lives. */
+static int
+refuse_readonly(const struct helper_ctx *ctx)
+{
+	if (strcmp(seckey_store_kind(ctx->store), "ldap") == 0)
+		return helper_refuse("the security keys of %s come from the "
+		    "LDAP directory (keys = \"ldap\"): seckey cannot change "
+		    "them yet; ask the directory's administrator",
+		    ctx->user.name);
+	return helper_refuse("the security keys of %s come from "
+	    "keys_command (%s): seckey cannot change them; change them "
+	    "where that command reads them", ctx->user.name,
+	    seckey_store_where(ctx->store));
 }
 
 /*
@@ -59,10 +76,7 @@ helper_key_fail(const struct helper_ctx *ctx, int err, const char *name,
 		return helper_refuse("another seckey is changing %s; try again",
 		    seckey_store_where(ctx->store));
 	if (err == SECKEY_ERR_READONLY)
-		return helper_refuse("the security keys of %s come from "
-		    "keys_command (%s): seckey cannot change them; change them "
-		    "where that command reads them", ctx->user.name,
-		    seckey_store_where(ctx->store));
+		return refuse_readonly(ctx);
 	if (diag != NULL && diag->file[0] != '\0')
 		return helper_fail(err, diag);
 	if (err == SECKEY_ERR_NOTFOUND && name != NULL)
@@ -83,8 +97,8 @@ helper_key_fail(const struct helper_ctx *ctx, int err, const char *name,
 
 /*
  * A command that changes the list asks first, so that a store it cannot
- * write (keys = "command") is refused before a key is touched or a PIN
- * typed.
+ * write (keys = "command" or "ldap") is refused before a key is touched
+ * or a PIN typed.
  */
 int
 helper_store_writable(const struct helper_ctx *ctx)

@@ -16,6 +16,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -394,4 +395,48 @@ out:
 	free(run.output);
 
 	return r;
+}
+
+/* getpwnam_r's buffer: ample for one passwd line. */
+#define PW_BUF_SIZE	4096
+
+/*
+ * Only root can switch; a caller that is not root (a screen locker,
+ * seckey run by a user) runs the reader as itself and gains nothing by
+ * it.  A user that turns out to be uid 0 is refused unless the policy
+ * wrote "root": a mistyped or odd passwd entry must not hand the user's
+ * name to a program running as root.
+ */
+int
+seckey_command_run_as(struct seckey_command *cmd, const char *name,
+    struct seckey_diag *diag)
+{
+	struct passwd pw, *found = NULL;
+	char buf[PW_BUF_SIZE];
+	int err;
+
+	if (cmd == NULL || name == NULL)
+		return SECKEY_ERR_INVAL;
+	cmd->switch_user = geteuid() == 0;
+	if (!cmd->switch_user)
+		return SECKEY_OK;
+	err = getpwnam_r(name, &pw, buf, sizeof(buf), &found);
+	if (found == NULL) {
+		/* "Not found" comes as 0 or as one of several errno values. */
+		seckey_diag_set(diag, NULL, 0, "keys_command_user \"%s\": %s",
+		    name, err == 0 || err == ENOENT || err == ESRCH ||
+		    err == EBADF || err == EPERM ? "no such user" :
+		    strerror(err));
+		return err == ENOMEM || err == ERANGE ? SECKEY_ERR_NOMEM :
+		    SECKEY_ERR_UNAVAIL;
+	}
+	if (pw.pw_uid == 0 && strcmp(name, "root") != 0) {
+		seckey_diag_set(diag, NULL, 0, "keys_command_user \"%s\" has "
+		    "uid 0; write \"root\" if that is meant", name);
+		return SECKEY_ERR_PERM;
+	}
+	cmd->uid = pw.pw_uid;
+	cmd->gid = pw.pw_gid;
+
+	return SECKEY_OK;
 }

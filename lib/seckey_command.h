@@ -85,4 +85,13 @@ struct seckey_command {
 int seckey_command_run(const struct seckey_command *cmd, char **outputp,
     size_t *lenp, struct seckey_diag *diag);
 
+/*
+ * Whom the reader runs as: the user called name (the policy's
+ * keys_command_user) when the caller is root, else the caller itself.
+ * SECKEY_ERR_UNAVAIL: no such user; SECKEY_ERR_PERM: a name other than
+ * "root" with uid 0; SECKEY_ERR_NOMEM.
+ */
+int seckey_command_run_as(struct seckey_command *cmd, const char *name,
+    struct seckey_diag *diag);
+
 #endif /* SECKEY_COMMAND_H */

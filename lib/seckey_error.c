@@ -34,6 +34,8 @@ static const struct seckey_errname errnames[] = {
 	{ SECKEY_ERR_DUP_CRED, "duplicate credential" },
 	{ SECKEY_ERR_READONLY, "the key store is read-only" },
 	{ SECKEY_ERR_UNAVAIL, "the key list's source is unavailable" },
+	{ SECKEY_ERR_REFUSED, "the directory's answer was refused" },
+	{ SECKEY_ERR_CONFIG, "the key reader's configuration is broken" },
 	{ SECKEY_ERR_PIN_INVALID, "wrong PIN" },
 	{ SECKEY_ERR_PIN_BLOCKED, "PIN blocked: the key must be reset" },
 	{ SECKEY_ERR_PIN_AUTH_BLOCKED,

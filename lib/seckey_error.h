@@ -36,6 +36,8 @@ enum seckey_err {
 	SECKEY_ERR_DUP_CRED = -16,	/* credential already in the list */
 	SECKEY_ERR_READONLY = -17,	/* the key store cannot be written */
 	SECKEY_ERR_UNAVAIL = -18,	/* a key reader failed: no answer */
+	SECKEY_ERR_REFUSED = -19,	/* the directory's answer refused */
+	SECKEY_ERR_CONFIG = -20,	/* a key reader is misconfigured */
 
 	/* FIDO2 outcomes, produced by the device layer. */
 	SECKEY_ERR_PIN_INVALID = -30,	/* wrong PIN */

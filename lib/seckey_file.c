@@ -343,6 +343,37 @@ write_temp(const struct seckey_lock *lock, const char *tmp, const void *data,
 	return SECKEY_OK;
 }
 
+/* Writes inside the home are made as the user (see seckey_file_lock). */
+static int
+drop_to_owner(const struct seckey_lock *lock, struct seckey_priv *priv,
+    bool *dropped, struct seckey_diag *diag)
+{
+	int r;
+
+	*dropped = false;
+	if (!lock->as_user)
+		return SECKEY_OK;
+	if ((r = seckey_priv_drop(lock->uid, lock->gid, priv,
+	    diag)) != SECKEY_OK)
+		return r;
+	*dropped = true;
+
+	return SECKEY_OK;
+}
+
+/* A rename or an unlink is durable only once the folder is synced. */
+static int
+sync_folder(const struct seckey_lock *lock, const char *done,
+    struct seckey_diag *diag)
+{
+	if (fsync(lock->dir_fd) == 0)
+		return SECKEY_OK;
+	seckey_diag_set(diag, lock->path, 0, "%s, but syncing the folder "
+	    "failed: %s", done, strerror(errno));
+
+	return SECKEY_ERR_IO;
+}
+
 int
 seckey_file_replace(struct seckey_lock *lock, const void *data, size_t len,
     struct seckey_diag *diag)
@@ -359,12 +390,8 @@ seckey_file_replace(struct seckey_lock *lock, const void *data, size_t len,
 		seckey_diag_set(diag, lock->path, 0, "file name too long");
 		return SECKEY_ERR_INVAL;
 	}
-	if (lock->as_user) {
-		if ((r = seckey_priv_drop(lock->uid, lock->gid, &priv,
-		    diag)) != SECKEY_OK)
-			return r;
-		dropped = true;
-	}
+	if ((r = drop_to_owner(lock, &priv, &dropped, diag)) != SECKEY_OK)
+		return r;
 
 	if ((r = write_temp(lock, tmp, data, len, &created,
 	    diag)) != SECKEY_OK)
@@ -374,19 +401,29 @@ seckey_file_replace(struct seckey_lock *lock, const void *data, size_t len,
 		goto fail;
 	}
 	created = false;
-	/* The rename is durable only once the folder itself is synced. */
-	if (fsync(lock->dir_fd) != 0) {
-		seckey_diag_set(diag, lock->path, 0,
-		    "written, but syncing the folder failed: %s",
-		    strerror(errno));
-		r = SECKEY_ERR_IO;
-		goto fail;
-	}
-
-	r = SECKEY_OK;
+	r = sync_folder(lock, "written", diag);
 fail:
 	if (created)
 		unlinkat(lock->dir_fd, tmp, 0);
+
+	return priv_end(dropped, &priv, r, diag);
+}
+
+int
+seckey_file_remove(struct seckey_lock *lock, struct seckey_diag *diag)
+{
+	struct seckey_priv priv;
+	bool dropped = false;
+	int r;
+
+	if (lock == NULL)
+		return SECKEY_ERR_INVAL;
+	if ((r = drop_to_owner(lock, &priv, &dropped, diag)) != SECKEY_OK)
+		return r;
+	if (unlinkat(lock->dir_fd, lock->base, 0) != 0 && errno != ENOENT)
+		r = seckey_fs_error(errno, lock->path, diag);
+	else
+		r = sync_folder(lock, "removed", diag);
 
 	return priv_end(dropped, &priv, r, diag);
 }

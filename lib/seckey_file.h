@@ -73,6 +73,9 @@ int seckey_file_lock(const char *path, const struct seckey_user *owner,
 int seckey_file_replace(struct seckey_lock *lock, const void *data,
     size_t len, struct seckey_diag *diag);
 
+/* Remove the locked file (none is fine), and sync the folder. */
+int seckey_file_remove(struct seckey_lock *lock, struct seckey_diag *diag);
+
 /* Release the lock, free it and set *lockp to NULL; NULL is fine. */
 void seckey_file_unlock(struct seckey_lock **lockp);
 

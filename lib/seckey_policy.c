@@ -22,6 +22,9 @@
 #include "seckey_walk.h"
 
 #define DEFAULT_KEYS_FILE	"%h/.config/seckey/keys.conf"
+#define DEFAULT_LDAP_CONF	"/etc/security/seckey-ldap.conf"
+#define DEFAULT_KEYS_CACHE	"/var/cache/seckey"
+#define DEFAULT_KEYS_CACHE_MAX_AGE	(7 * 24 * 3600)
 #define DEFAULT_PIN_PROMPT	"Security key PIN: "
 #define DEFAULT_TOUCH_PROMPT	"Touch your security key now."
 #define DEFAULT_INSERT_PROMPT	"Insert (or tap) your security key."
@@ -48,6 +51,25 @@ keys_template_valid(const char *tmpl)
 		if (tmpl[i] != 'u' && tmpl[i] != 'h' && tmpl[i] != '%')
 			return false;
 	}
+
+	return true;
+}
+
+/*
+ * A fixed absolute path (ldap_conf, keys_cache): no expansion, so no
+ * "%", and room left below it for a user's file in keys_cache.
+ */
+static bool
+fixed_path_valid(const char *path)
+{
+	size_t i;
+
+	if (path == NULL || path[0] != '/' || strlen(path) >= PATH_MAX / 2)
+		return false;
+	for (i = 0; path[i] != '\0'; i++)
+		if ((unsigned char)path[i] < 0x20 || path[i] == 0x7f ||
+		    path[i] == '%')
+			return false;
 
 	return true;
 }
@@ -88,6 +110,16 @@ check_keys_command_user(cfg_t *cfg, cfg_opt_t *opt)
 		return 0;
 	return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX, "keys_command_user "
 	    "must be a user name");
+}
+
+static int
+check_fixed_path(cfg_t *cfg, cfg_opt_t *opt)
+{
+	if (fixed_path_valid(cfg_opt_getnstr(opt, 0)))
+		return 0;
+	return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX, "%s must be an "
+	    "absolute path without %% or control characters",
+	    cfg_opt_name(opt));
 }
 
 /* An integer option within [lo, hi]; unit follows the bound, if any. */
@@ -136,6 +168,13 @@ check_keys_command_timeout(cfg_t *cfg, cfg_opt_t *opt)
 }
 
 static int
+check_keys_cache_max_age(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return check_range(cfg, opt, 0, SECKEY_KEYS_CACHE_MAX_AGE_MAX,
+	    " seconds");
+}
+
+static int
 check_uv(cfg_t *cfg, cfg_opt_t *opt)
 {
 	static const char *const words[] = { "pin", "none", NULL };
@@ -143,13 +182,13 @@ check_uv(cfg_t *cfg, cfg_opt_t *opt)
 	return check_word(cfg, opt, words, "\"pin\" or \"none\"");
 }
 
-/* "ldap" joins when its reader ships. */
 static int
 check_keys(cfg_t *cfg, cfg_opt_t *opt)
 {
-	static const char *const words[] = { "file", "command", NULL };
+	static const char *const words[] = { "file", "ldap", "command", NULL };
 
-	return check_word(cfg, opt, words, "\"file\" or \"command\"");
+	return check_word(cfg, opt, words,
+	    "\"file\", \"ldap\" or \"command\"");
 }
 
 static int
@@ -214,6 +253,9 @@ static const struct seckey_conf_check option_checks[] = {
 	{ "keys_command",	check_keys_command },
 	{ "keys_command_user",	check_keys_command_user },
 	{ "keys_command_timeout", check_keys_command_timeout },
+	{ "ldap_conf",		check_fixed_path },
+	{ "keys_cache",		check_fixed_path },
+	{ "keys_cache_max_age",	check_keys_cache_max_age },
 	{ "max_keys",		check_max_keys },
 	{ "user_verification",	check_uv },
 	{ "timeout",		check_timeout },
@@ -361,6 +403,12 @@ copy_options(cfg_t *cfg, struct seckey_policy *p)
 	    &p->keys_command_user)) != SECKEY_OK ||
 	    (r = get_uint(cfg, "keys_command_timeout", 5,
 	    &p->keys_command_timeout)) != SECKEY_OK ||
+	    (r = get_str(cfg, "ldap_conf", DEFAULT_LDAP_CONF,
+	    &p->ldap_conf)) != SECKEY_OK ||
+	    (r = get_str(cfg, "keys_cache", DEFAULT_KEYS_CACHE,
+	    &p->keys_cache)) != SECKEY_OK ||
+	    (r = get_uint(cfg, "keys_cache_max_age",
+	    DEFAULT_KEYS_CACHE_MAX_AGE, &p->keys_cache_max_age)) != SECKEY_OK ||
 	    (r = get_str(cfg, "pin_prompt", DEFAULT_PIN_PROMPT,
 	    &p->pin_prompt)) != SECKEY_OK ||
 	    (r = get_str(cfg, "touch_prompt", DEFAULT_TOUCH_PROMPT,
@@ -464,6 +512,10 @@ seckey_policy_parse(const char *text, size_t len, const char *file,
 		CFG_STR("keys_command_user", 0, CFGF_NODEFAULT),
 		CFG_INT_CB("keys_command_timeout", 0, CFGF_NODEFAULT,
 		    seckey_conf_parse_uint),
+		CFG_STR("ldap_conf", 0, CFGF_NODEFAULT),
+		CFG_STR("keys_cache", 0, CFGF_NODEFAULT),
+		CFG_INT_CB("keys_cache_max_age", 0, CFGF_NODEFAULT,
+		    seckey_conf_parse_uint),
 		CFG_INT_CB("max_keys", 0, CFGF_NODEFAULT,
 		    seckey_conf_parse_uint),
 		CFG_STR("user_verification", 0, CFGF_NODEFAULT),
@@ -551,6 +603,8 @@ seckey_policy_free(struct seckey_policy **policyp)
 	free(p->keys_file);
 	free(p->keys_command);
 	free(p->keys_command_user);
+	free(p->ldap_conf);
+	free(p->keys_cache);
 	for (i = 0; p->reset_services != NULL && p->reset_services[i]; i++)
 		free(p->reset_services[i]);
 	free(p->reset_services);

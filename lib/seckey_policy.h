@@ -26,6 +26,8 @@
 #define SECKEY_TIMEOUT_MAX	600
 /* A key reader that needs longer than this is broken. */
 #define SECKEY_KEYS_COMMAND_TIMEOUT_MAX	60
+/* An offline cache older than a year is no cache: 0 turns it off. */
+#define SECKEY_KEYS_CACHE_MAX_AGE_MAX	(366 * 24 * 3600)
 
 enum seckey_uv {
 	SECKEY_UV_PIN,		/* the key's PIN at every sign-in */
@@ -42,11 +44,14 @@ enum seckey_remote {
 struct seckey_policy {
 	bool			 enabled;
 	char			*rp_id;
-	char			*keys;		/* the store: "file", "command" */
+	char			*keys;	/* the store: "file", "ldap", "command" */
 	char			*keys_file;	/* %u, %h, %% template */
 	char			*keys_command;	/* NULL, or seckey_cmdline.h */
 	char			*keys_command_user;
 	unsigned int		 keys_command_timeout; /* seconds, 1 .. 60 */
+	char			*ldap_conf;	/* seckey-keys-ldap's settings */
+	char			*keys_cache;	/* folder of the offline cache */
+	unsigned int		 keys_cache_max_age; /* seconds; 0: no cache */
 	unsigned int		 max_keys;	/* 1 .. SECKEY_MAX_KEYS */
 	enum seckey_uv		 user_verification;
 	bool			 user_presence;

@@ -20,6 +20,7 @@
 static const struct seckey_store_ops *const backends[] = {
 	&seckey_store_file_ops,
 	&seckey_store_command_ops,
+	&seckey_store_ldap_ops,
 };
 
 /* The policy checked the name; an unknown one here is a bug. */
@@ -93,10 +94,36 @@ seckey_store_where(const struct seckey_store *store)
 	return store != NULL && store->where != NULL ? store->where : "";
 }
 
+const char *
+seckey_store_kind(const struct seckey_store *store)
+{
+	return store != NULL ? store->ops->name : "";
+}
+
+const char *
+seckey_store_warning(const struct seckey_store *store)
+{
+	return store != NULL && store->warning[0] != '\0' ? store->warning :
+	    NULL;
+}
+
 bool
 seckey_store_writable(const struct seckey_store *store)
 {
 	return store != NULL && store->ops->lock != NULL;
+}
+
+int
+seckey_store_empty_list(struct seckey_keylist **listp,
+    struct seckey_diag *diag)
+{
+	seckey_diag_clear(diag);
+	if ((*listp = seckey_keylist_new()) == NULL) {
+		seckey_diag_set(diag, NULL, 0, "out of memory");
+		return SECKEY_ERR_NOMEM;
+	}
+
+	return SECKEY_OK;
 }
 
 int
@@ -106,6 +133,7 @@ seckey_store_read(struct seckey_store *store, unsigned int max_keys,
 	if (store == NULL || listp == NULL)
 		return SECKEY_ERR_INVAL;
 	*listp = NULL;
+	store->warning[0] = '\0';
 
 	return store->ops->read(store, max_keys, listp, diag);
 }

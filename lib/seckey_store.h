@@ -6,7 +6,8 @@
  * and changed only through seckey_store_update(): lock, read the list
  * as it is now, let the caller edit it, write it atomically, unlock.
  * Which backend holds the list (the policy's keys: the per-user file of
- * keys_file, or the output of keys_command) is the store's business;
+ * keys_file, the directory through seckey-keys-ldap and its offline
+ * cache, or the output of keys_command) is the store's business;
  * callers see one opaque handle.
  */
 #ifndef SECKEY_STORE_H
@@ -35,18 +36,37 @@ int seckey_store_open(const struct seckey_policy *policy,
 void seckey_store_free(struct seckey_store **storep);
 
 /* Where the list lives, for messages (the path of the file, or of the
- * keys_command program). */
+ * reader program). */
 const char *seckey_store_where(const struct seckey_store *store);
 
-/* Can seckey_store_update() change this store?  (keys = "command": no.) */
+/* The policy's name of the backend: "file", "ldap" or "command". */
+const char *seckey_store_kind(const struct seckey_store *store);
+
+/* A warning is a sentence of at most this many bytes, NUL included. */
+#define SECKEY_STORE_WARNING_MAX	640
+
+/*
+ * What the last seckey_store_read() asks the caller to log as a
+ * warning, or NULL: the answer came from the offline cache because the
+ * directory did not answer (the sentence says why, and the cache's
+ * age), or the cache could not be updated.
+ */
+const char *seckey_store_warning(const struct seckey_store *store);
+
+/* Can seckey_store_update() change this store?  (keys = "command" or
+ * "ldap": no.) */
 bool seckey_store_writable(const struct seckey_store *store);
 
 /*
  * Read the list, refusing one of more than max_keys entries.  A user
  * who has registered no key has an empty list, not an error.
  * SECKEY_ERR_NOFOLDER: the home (or a folder above a list kept outside
- * it) is missing, which says nothing about the user's keys.  Other
- * codes are those of seckey_keylist_read().
+ * it) is missing, which says nothing about the user's keys.  A reader
+ * (keys = "command", "ldap") adds SECKEY_ERR_UNAVAIL and
+ * SECKEY_ERR_TIMEOUT (no answer, and no usable offline cache),
+ * SECKEY_ERR_CONFIG (the reader's configuration is broken) and
+ * SECKEY_ERR_REFUSED (it refused the directory's answer), and those of
+ * seckey_command_run().  Other codes are those of seckey_keylist_read().
  */
 int seckey_store_read(struct seckey_store *store, unsigned int max_keys,
     struct seckey_keylist **listp, struct seckey_diag *diag);

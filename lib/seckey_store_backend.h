@@ -48,10 +48,31 @@ struct seckey_store {
 	/* How long an update waits for another writer's lock. */
 	unsigned int			 lock_tries;
 	unsigned int			 lock_wait_ms;
+	/* Set by a read whose answer deserves a warning; "" when none. */
+	char				 warning[SECKEY_STORE_WARNING_MAX];
 };
+
+struct seckey_command;
+
+/* A user without a list has an empty one: *listp, or SECKEY_ERR_NOMEM. */
+int seckey_store_empty_list(struct seckey_keylist **listp,
+    struct seckey_diag *diag);
+
+/*
+ * Run a key reader (the "command" and "ldap" backends) and parse its
+ * output as strictly as a key-list file, or, with passkey_lines, as
+ * SSSD/FreeIPA mapping lines when its first line that is not blank
+ * starts with "passkey:".  The codes of seckey_command_run() and of the
+ * parsers; messages name "output of" store->where.
+ */
+int seckey_store_run_reader(struct seckey_store *store,
+    const struct seckey_command *cmd, bool passkey_lines,
+    unsigned int max_keys, struct seckey_keylist **listp,
+    struct seckey_diag *diag);
 
 /* The backends. */
 extern const struct seckey_store_ops seckey_store_file_ops;
 extern const struct seckey_store_ops seckey_store_command_ops;
+extern const struct seckey_store_ops seckey_store_ldap_ops;
 
 #endif /* SECKEY_STORE_BACKEND_H */

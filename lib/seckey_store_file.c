@@ -36,13 +36,8 @@ file_read(struct seckey_store *store, unsigned int max_keys,
 	    diag);
 	if (r != SECKEY_ERR_NOENT)
 		return r;
-	seckey_diag_clear(diag);
-	if ((*listp = seckey_keylist_new()) == NULL) {
-		seckey_diag_set(diag, NULL, 0, "out of memory");
-		return SECKEY_ERR_NOMEM;
-	}
 
-	return SECKEY_OK;
+	return seckey_store_empty_list(listp, diag);
 }
 
 static int

@@ -64,6 +64,15 @@ static const struct outcome_row outcome_rows[] = {
 	    "key list unavailable",
 	    "Your security key list cannot be read now; see the system log.",
 	    true },
+	/* A refused answer is never "not enrolled" nor a cached sign-in. */
+	{ OUTCOME_KEYS_REFUSED, PAM_AUTHINFO_UNAVAIL, LOG_ERR,
+	    "the directory's answer was refused",
+	    "Your security key list cannot be used; see the system log.",
+	    true },
+	{ OUTCOME_KEYS_CONFIG, PAM_AUTHINFO_UNAVAIL, LOG_ERR,
+	    "the key reader's configuration is broken",
+	    "Your security key list cannot be read now; see the system log.",
+	    true },
 	{ OUTCOME_NOT_ENROLLED, PAM_AUTH_ERR, LOG_NOTICE,
 	    "no security key registered", NULL, false },
 	{ OUTCOME_NO_DEVICE, PAM_AUTHINFO_UNAVAIL, LOG_NOTICE,
@@ -234,9 +243,11 @@ outcome_of_device_error(int err)
 
 /*
  * No list is never an empty list: a missing home, a key reader that
- * failed, timed out or could not be asked ends as "unavailable", a list
- * or a reader that is unsafe or broken as "refused"; both are
- * PAM_AUTHINFO_UNAVAIL, and neither opens nouserok.
+ * failed, timed out or could not be asked (and no usable offline cache)
+ * ends as "unavailable", a list or a reader that is unsafe or broken as
+ * "refused", a directory answer the reader refused and a reader's broken
+ * configuration each as themselves; all are PAM_AUTHINFO_UNAVAIL, and
+ * none opens nouserok.
  */
 enum outcome
 outcome_of_store_error(int err)
@@ -248,6 +259,10 @@ outcome_of_store_error(int err)
 	case SECKEY_ERR_UNAVAIL:
 	case SECKEY_ERR_TIMEOUT:
 		return OUTCOME_KEYLIST_UNAVAIL;
+	case SECKEY_ERR_REFUSED:
+		return OUTCOME_KEYS_REFUSED;
+	case SECKEY_ERR_CONFIG:
+		return OUTCOME_KEYS_CONFIG;
 	default:
 		return OUTCOME_KEYLIST_ERROR;
 	}

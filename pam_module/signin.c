@@ -157,6 +157,10 @@ load_keys(struct signin *s)
 		o = outcome_of_store_error(r);
 		goto out;
 	}
+	/* An offline sign-in is worth a line of its own, whatever follows. */
+	if (seckey_store_warning(store) != NULL)
+		module_log(s->pamh, LOG_WARNING, "user %s: key list: %s",
+		    s->user.name, seckey_store_warning(store));
 	if (s->keys->count == 0) {
 		seckey_diag_set(&s->detail.diag, seckey_store_where(store), 0,
 		    "no key list, or an empty one");

@@ -20,9 +20,7 @@ plan 50
 
 state="$TEST_TMP/state"
 signin='printf "1234\n" | "$PAMRUN" login alice authenticate'
-nobody_uid=65534
-printf 'nobody:x:%s:%s:nobody:/nonexistent:/usr/sbin/nologin\n' "$nobody_uid" "$nobody_uid" >> "$PAM_PASSWD"
-printf 'nobody:x:%s:\n' "$nobody_uid" >> "$PAM_GROUP"
+pam_add_nobody
 
 alice_with_key "$state" || { echo "Bail out! cannot register a key on the virtual key"; exit 1; }
 

@@ -4,6 +4,7 @@
 # nss_wrapper gives it users that exist only in our passwd file.
 #
 #   pam_add_user NAME UID [HOME]   a user (home folder created, owned by UID)
+#   pam_add_nobody                 nobody (uid 65534), whom key readers run as
 #   pam_service NAME LINES         a service file; LINES are "type control
 #                                  module args" lines, modules by absolute path
 #   pamtest SERVICE USER OP...     pamtester under the wrappers; sets rc, out, err
@@ -47,6 +48,14 @@ pam_add_user() {
 	if [ "$(id -u)" -eq 0 ]; then
 		chown "$uid:$uid" "$home"
 	fi
+}
+
+# pam_add_nobody: the user key readers run as (keys_command_user's
+# default), uid and gid 65534 as on Debian; sets nobody_uid.
+pam_add_nobody() {
+	nobody_uid=65534
+	printf 'nobody:x:%s:%s:nobody:/nonexistent:/usr/sbin/nologin\n' "$nobody_uid" "$nobody_uid" >> "$PAM_PASSWD"
+	printf 'nobody:x:%s:\n' "$nobody_uid" >> "$PAM_GROUP"
 }
 
 pam_service() {

@@ -196,8 +196,17 @@ static const struct bad_case bad_cases[] = {
 	{ "\"\\x1b[31m\" = 1\n", SECKEY_ERR_SYNTAX, 1, "no such option" },
 	{ "user_presence = false\nuser_verification = \"none\"\n",
 	    SECKEY_ERR_SYNTAX, 0, "without any human action" },
-	{ "keys = \"ldap\"\n", SECKEY_ERR_SYNTAX, 1,
-	    "\"file\" or \"command\"" },
+	{ "keys = \"directory\"\n", SECKEY_ERR_SYNTAX, 1,
+	    "\"file\", \"ldap\" or \"command\"" },
+	{ "ldap_conf = \"seckey-ldap.conf\"\n", SECKEY_ERR_SYNTAX, 1,
+	    "ldap_conf must be an absolute path" },
+	{ "ldap_conf = \"\"\n", SECKEY_ERR_SYNTAX, 1, "ldap_conf" },
+	{ "keys_cache = \"/var/cache/%u\"\n", SECKEY_ERR_SYNTAX, 1,
+	    "keys_cache must be an absolute path without %" },
+	{ "keys_cache = \"cache\"\n", SECKEY_ERR_SYNTAX, 1, "keys_cache" },
+	{ "keys_cache_max_age = 31622401\n", SECKEY_ERR_RANGE, 1,
+	    "between 0 and 31622400" },
+	{ "keys_cache_max_age = -1\n", SECKEY_ERR_SYNTAX, 1, "decimal" },
 	{ "keys = \"command\"\n", SECKEY_ERR_SYNTAX, 0,
 	    "needs keys_command" },
 	{ "keys_command = \"reader %u\"\n", SECKEY_ERR_SYNTAX, 1,
@@ -495,6 +504,31 @@ test_keys_command(void)
 	seckey_policy_free(&p);
 }
 
+/* keys = "ldap" and its options; the defaults of the three. */
+static void
+test_keys_ldap(void)
+{
+	struct seckey_policy *p = NULL;
+	struct seckey_diag diag;
+
+	is_int(parse("", &p, &diag), SECKEY_OK, "an empty policy");
+	ok(p != NULL &&
+	    strcmp(p->ldap_conf, "/etc/security/seckey-ldap.conf") == 0 &&
+	    strcmp(p->keys_cache, "/var/cache/seckey") == 0 &&
+	    p->keys_cache_max_age == 604800, "ldap_conf "
+	    "/etc/security/seckey-ldap.conf, keys_cache /var/cache/seckey, "
+	    "keys_cache_max_age 604800");
+	seckey_policy_free(&p);
+	is_int(parse("keys = \"ldap\"\nldap_conf = \"/etc/ldap/seckey.conf\"\n"
+	    "keys_cache = \"/run/seckey cache\"\nkeys_cache_max_age = 0\n",
+	    &p, &diag), SECKEY_OK, "keys = \"ldap\" with its options");
+	ok(p != NULL && strcmp(p->keys, "ldap") == 0 &&
+	    strcmp(p->ldap_conf, "/etc/ldap/seckey.conf") == 0 &&
+	    strcmp(p->keys_cache, "/run/seckey cache") == 0 &&
+	    p->keys_cache_max_age == 0, "are read as written (0: no cache)");
+	seckey_policy_free(&p);
+}
+
 int
 main(void)
 {
@@ -503,6 +537,7 @@ main(void)
 	test_every_option();
 	test_bad_values();
 	test_keys_command();
+	test_keys_ldap();
 	test_lists();
 	test_comments();
 	test_expand();
