@@ -216,9 +216,10 @@ seckey_walk(struct seckey_walk *w, struct seckey_diag *diag)
 		comp[end - p] = '\0';
 		if ((r = open_component(w, fd, comp, (size_t)(end - w->path),
 		    &next, diag)) != SECKEY_OK) {
+			/* diag may be NULL: the caller wants no message. */
 			if (r == SECKEY_ERR_NOENT && w->home_len == 0)
-				r = missing_folder(w, ENOENT, diag->file,
-				    diag);
+				r = missing_folder(w, ENOENT, diag != NULL ?
+				    diag->file : w->path, diag);
 			goto fail;
 		}
 		close(fd);

@@ -177,6 +177,10 @@ test_walk_to_root(void)
 	    SECKEY_ERR_PERM, "a root-only file below a sticky folder");
 	is_int(seckey_file_read("/", NULL, &data, &len, &diag),
 	    SECKEY_ERR_INVAL, "/ is not a file");
+	/* The offline cache asks without a diag: no message, same code. */
+	is_int(seckey_file_read("/nonexistent-seckey-test/file", NULL, &data, &len,
+	    NULL), SECKEY_ERR_NOFOLDER,
+	    "a missing folder below /, asked without a diag");
 }
 
 static void
