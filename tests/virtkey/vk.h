@@ -27,6 +27,13 @@
 #define VK_AAGUID_LEN		16
 #define VK_SHARED_MAX		64	/* protocol 2: HMAC key || AES key */
 #define VK_ABORT		(-1)	/* handler result: send no reply */
+#define VK_RK_MAX		64	/* --resident: discoverable slots */
+#define VK_RK_ID_LEN		32	/* a discoverable credential's id */
+#define VK_RPID_MAX		255	/* longest RP id kept on the key */
+#define VK_USER_ID_MAX		64
+#define VK_NAME_MAX		64	/* names are cut to 64 bytes */
+#define VK_CDH_MAX		64	/* clientDataHash kept for getNext */
+#define VK_NEXT_TIMEOUT_MS	30000	/* getNextAssertion / getNext* */
 
 /* CTAP status codes used by the key. */
 #define CTAP2_OK				0x00
@@ -42,6 +49,7 @@
 #define CTAP2_ERR_UNSUPPORTED_OPTION		0x2b
 #define CTAP2_ERR_INVALID_OPTION		0x2c
 #define CTAP2_ERR_KEEPALIVE_CANCEL		0x2d
+#define CTAP2_ERR_KEY_STORE_FULL		0x28
 #define CTAP2_ERR_NO_CREDENTIALS		0x2e
 #define CTAP2_ERR_USER_ACTION_TIMEOUT		0x2f
 #define CTAP2_ERR_NOT_ALLOWED			0x30
@@ -64,6 +72,12 @@
 /* pinUvAuthToken permissions. */
 #define VK_PERM_MC		0x01
 #define VK_PERM_GA		0x02
+#define VK_PERM_CM		0x04	/* credential management */
+
+/* credProtect levels (CTAP 2.1 section 12.1). */
+#define VK_PROT_OPTIONAL	1	/* userVerificationOptional */
+#define VK_PROT_LIST		2	/* ...OptionalWithCredentialIDList */
+#define VK_PROT_REQUIRED	3	/* userVerificationRequired */
 
 /* Results of vk_hid_wait(). */
 #define VK_WAIT_DONE		0
@@ -99,11 +113,13 @@ struct vk_config {
 	int			 uv_not_required;
 	unsigned int		 evil;		/* VK_EVIL_* */
 	unsigned int		 evil_on;	/* VK_EVIL_ON_* */
+	size_t			 resident;	/* discoverable slots; 0: none */
 };
 
 /* Authenticator data flags. */
 #define VK_FLAG_UP		0x01
 #define VK_FLAG_UV		0x04
+#define VK_FLAG_ED		0x80	/* extensions follow */
 
 /*
  * Misbehaviour on purpose (--evil), to test that clients refuse it.  Each
@@ -131,6 +147,24 @@ struct vk_config {
 /* counter-back: the Nth assertion of a key reports this minus N. */
 #define VK_EVIL_COUNTER_TOP	0x7fffffffU
 
+/* A discoverable (resident) credential, kept in the state file. */
+struct vk_rk {
+	int		 used;
+	char		 rpid[VK_RPID_MAX + 1];
+	char		 rp_name[VK_NAME_MAX + 1];	/* "": none */
+	uint8_t		 rp_hash[32];
+	uint8_t		 user_id[VK_USER_ID_MAX];
+	size_t		 user_id_len;
+	char		 user_name[VK_NAME_MAX + 1];	/* "": none */
+	char		 display_name[VK_NAME_MAX + 1];	/* "": none */
+	uint8_t		 id[VK_RK_ID_LEN];
+	int		 alg;
+	uint8_t		 priv[VK_SECRET_LEN];
+	unsigned int	 prot;			/* VK_PROT_* */
+	uint64_t	 created;		/* seconds since the epoch */
+	uint64_t	 order;			/* creation order, from 1 */
+};
+
 /* The key's flash: everything the state file holds. */
 struct vk_state {
 	uint8_t		 master[VK_SECRET_LEN];
@@ -141,6 +175,30 @@ struct vk_state {
 	uint8_t		 pin_hash[VK_PIN_HASH_LEN];
 	unsigned int	 pin_retries;
 	uint32_t	 sign_count;
+	struct vk_rk	 rk[VK_RK_MAX];
+};
+
+/*
+ * What a getNextAssertion or a credential management getNext* continues:
+ * the chosen slots in order.  Any other command forgets it.
+ */
+enum vk_next_kind {
+	VK_NEXT_NONE,
+	VK_NEXT_ASSERT,		/* getAssertion without an allow list */
+	VK_NEXT_RP,		/* enumerateRPs */
+	VK_NEXT_CRED,		/* enumerateCredentials */
+};
+
+struct vk_next {
+	enum vk_next_kind kind;
+	size_t		 slot[VK_RK_MAX];
+	size_t		 count;
+	size_t		 pos;			/* next one to answer */
+	int64_t		 deadline_ms;
+	uint8_t		 cdh[VK_CDH_MAX];	/* VK_NEXT_ASSERT only */
+	size_t		 cdh_len;
+	uint8_t		 flags;
+	int		 uv;
 };
 
 /* Volatile PIN state: lost when the key is unplugged. */
@@ -230,6 +288,7 @@ struct vk {
 	int64_t			 boot_ms;
 	int			 unplugged;
 	int			 evil_now;	/* --evil-on names this request */
+	struct vk_next		 next;
 };
 
 extern volatile sig_atomic_t vk_stop;
@@ -263,15 +322,50 @@ int	vk_make_credential(struct vk *, const cbor_item_t *, struct vk_reply *,
 	    struct vk_logrec *);
 int	vk_get_assertion(struct vk *, const cbor_item_t *, struct vk_reply *,
 	    struct vk_logrec *);
+int	vk_get_next_assertion(struct vk *, struct vk_reply *);
+
+/* vk_credman.c: authenticatorCredentialManagement (0x0a, preview 0x41). */
+int	vk_cred_mgmt(struct vk *, const cbor_item_t *, struct vk_reply *,
+	    struct vk_logrec *);
+
+/* vk_rk.c: the discoverable credentials of the state file. */
+int	vk_rk_find_id(const struct vk *, const uint8_t *, const uint8_t *,
+	    size_t);
+int	vk_rk_find_user(const struct vk *, const uint8_t *, const uint8_t *,
+	    size_t);
+size_t	vk_rk_count(const struct vk *);
+int	vk_rk_free_slot(const struct vk *);
+void	vk_rk_wipe(struct vk_rk *);
+void	vk_rk_wipe_all(struct vk *);
+void	vk_rk_set_text(char *, const char *, size_t);
+size_t	vk_rk_for_rp(const struct vk *, const uint8_t *, int, size_t *);
+int	vk_rk_usable(const struct vk_rk *, int, int);
+cbor_item_t *vk_rk_user(const struct vk_rk *, int);
+cbor_item_t *vk_rk_desc(const struct vk_rk *);
+cbor_item_t *vk_rk_pubkey(const struct vk_rk *);
+int	vk_rk_encode(const struct vk_rk *, unsigned char **, size_t *);
+int	vk_rk_decode(struct vk_rk *, const uint8_t *, size_t);
+void	vk_next_clear(struct vk *);
+
+/* A credential of an allow or exclude list that lives on this key. */
+struct vk_credref {
+	const uint8_t	*id;
+	size_t		 id_len;
+	int		 alg;
+	uint8_t		 priv[VK_SECRET_LEN];
+	unsigned int	 prot;			/* VK_PROT_* */
+	int		 slot;			/* st.rk index, or -1 */
+};
 
 /* vk_credid.c: credential ids, descriptor lists, authenticator data. */
-int	vk_credid_wrap(const struct vk *, const uint8_t *, int,
+int	vk_credid_wrap(const struct vk *, const uint8_t *, int, unsigned int,
 	    const uint8_t *, uint8_t *, size_t *);
 int	vk_desc_list_check(const cbor_item_t *, uint64_t, size_t *);
 int	vk_desc_list_find(const struct vk *, const cbor_item_t *,
-	    const uint8_t *, const cbor_item_t **, int *, uint8_t *);
+	    const uint8_t *, int, struct vk_credref *);
 int	vk_authdata(const struct vk *, const uint8_t *, uint8_t, uint32_t,
-	    const uint8_t *, size_t, const cbor_item_t *, uint8_t **, size_t *);
+	    const uint8_t *, size_t, const cbor_item_t *, const cbor_item_t *,
+	    uint8_t **, size_t *);
 int	vk_pinauth_parse(const cbor_item_t *, int64_t, int64_t,
 	    struct vk_pinauth *);
 int	vk_pinauth_precheck(struct vk *, const struct vk_pinauth *);
@@ -285,6 +379,9 @@ int	vk_pin_protocol_ok(const struct vk *, uint64_t);
 int	vk_token_verify(struct vk *, uint64_t, const uint8_t *, size_t,
 	    const uint8_t *, size_t, uint8_t, const char *, size_t);
 void	vk_token_used(struct vk *);
+int	vk_token_verify_cm(struct vk *, uint64_t, const uint8_t *, size_t,
+	    const uint8_t *, size_t);
+int	vk_token_rp_ok(const struct vk *, const uint8_t *);
 
 /* vk_pinproto.c: PIN/UV auth protocols 1 and 2. */
 int	vk_pp_shared(const struct vk *, uint64_t, const cbor_item_t *,

@@ -1,12 +1,15 @@
 /*
  * vk_cred.c: authenticatorMakeCredential (0x01), CTAP 2.1 section 6.1,
- * for non-resident ES256 and EdDSA credentials with "packed" attestation
- * by the key's attestation key and certificate.
+ * for ES256 and EdDSA credentials with "packed" attestation by the key's
+ * attestation key and certificate: non-resident ones (vk_credid.c), and
+ * with --resident and options.rk discoverable ones (vk_rk.c), with the
+ * credProtect extension.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 
@@ -19,6 +22,11 @@ struct mc_req {
 	size_t			 cdh_len;
 	const char		*rpid;
 	size_t			 rpid_len;
+	const char		*rp_name, *user_name, *display_name;
+	size_t			 rp_name_len, user_name_len, display_name_len;
+	const uint8_t		*user_id;
+	size_t			 user_id_len;
+	unsigned int		 prot;		/* credProtect; 0: none */
 	const cbor_item_t	*excl;
 	size_t			 nexcl;
 	int			 alg;		/* 0: none supported */
@@ -58,12 +66,22 @@ pick_alg(const cbor_item_t *list, int *alg)
 	return CTAP2_OK;
 }
 
+/* An optional text member of an entity. */
+static int
+opt_text(const cbor_item_t *map, const char *name, const char **text,
+    size_t *len)
+{
+	const cbor_item_t *item = vk_cbor_get_str(map, name);
+
+	*text = NULL;
+	*len = 0;
+	return item == NULL ? CTAP2_OK : vk_cbor_text(item, text, len);
+}
+
 static int
 parse_entities(const cbor_item_t *params, struct mc_req *req)
 {
 	const cbor_item_t	*rp, *user;
-	const uint8_t		*uid;
-	size_t			 uid_len;
 	int			 r;
 
 	if ((rp = vk_cbor_get(params, 2)) == NULL ||
@@ -73,10 +91,41 @@ parse_entities(const cbor_item_t *params, struct mc_req *req)
 		return CTAP2_ERR_CBOR_UNEXPECTED_TYPE;
 	if ((r = vk_cbor_text(vk_cbor_get_str(rp, "id"), &req->rpid,
 	    &req->rpid_len)) != CTAP2_OK ||
-	    (r = vk_cbor_bytes(vk_cbor_get_str(user, "id"), &uid,
-	    &uid_len)) != CTAP2_OK)
+	    (r = vk_cbor_bytes(vk_cbor_get_str(user, "id"), &req->user_id,
+	    &req->user_id_len)) != CTAP2_OK ||
+	    (r = opt_text(rp, "name", &req->rp_name,
+	    &req->rp_name_len)) != CTAP2_OK ||
+	    (r = opt_text(user, "name", &req->user_name,
+	    &req->user_name_len)) != CTAP2_OK ||
+	    (r = opt_text(user, "displayName", &req->display_name,
+	    &req->display_name_len)) != CTAP2_OK)
 		return r;
-	return uid_len > 64 ? CTAP1_ERR_INVALID_LENGTH : CTAP2_OK;
+	return req->user_id_len > VK_USER_ID_MAX ? CTAP1_ERR_INVALID_LENGTH :
+	    CTAP2_OK;
+}
+
+/* The credProtect extension, on a key with --resident only. */
+static int
+parse_extensions(const struct vk *vk, const cbor_item_t *ext,
+    struct mc_req *req)
+{
+	const cbor_item_t	*item;
+	uint64_t		 level;
+	int			 r;
+
+	if (ext == NULL)
+		return CTAP2_OK;
+	if (!cbor_isa_map(ext))
+		return CTAP2_ERR_CBOR_UNEXPECTED_TYPE;
+	if (vk->cfg.resident == 0 ||
+	    (item = vk_cbor_get_str(ext, "credProtect")) == NULL)
+		return CTAP2_OK;
+	if ((r = vk_cbor_uint(item, &level)) != CTAP2_OK)
+		return r;
+	if (level < VK_PROT_OPTIONAL || level > VK_PROT_REQUIRED)
+		return CTAP1_ERR_INVALID_PARAMETER;
+	req->prot = (unsigned int)level;
+	return CTAP2_OK;
 }
 
 static int
@@ -96,8 +145,7 @@ parse_options(const cbor_item_t *opts, int *rk, int *up, int *uv)
 static int
 mc_parse(const struct vk *vk, const cbor_item_t *params, struct mc_req *req)
 {
-	const cbor_item_t	*ext;
-	int			 r;
+	int r;
 
 	memset(req, 0, sizeof(*req));
 	req->rk = req->up = req->uv = -1;
@@ -108,10 +156,10 @@ mc_parse(const struct vk *vk, const cbor_item_t *params, struct mc_req *req)
 	    (r = pick_alg(vk_cbor_get(params, 4), &req->alg)) != CTAP2_OK ||
 	    (r = parse_options(vk_cbor_get(params, 7), &req->rk, &req->up,
 	    &req->uv)) != CTAP2_OK ||
-	    (r = vk_pinauth_parse(params, 8, 9, &req->pa)) != CTAP2_OK)
+	    (r = vk_pinauth_parse(params, 8, 9, &req->pa)) != CTAP2_OK ||
+	    (r = parse_extensions(vk, vk_cbor_get(params, 6),
+	    req)) != CTAP2_OK)
 		return r;
-	if ((ext = vk_cbor_get(params, 6)) != NULL && !cbor_isa_map(ext))
-		return CTAP2_ERR_CBOR_UNEXPECTED_TYPE;
 	if (vk_cbor_get(params, 10) != NULL)
 		return CTAP1_ERR_INVALID_PARAMETER;	/* enterprise att. */
 	return vk_desc_list_check(req->excl, vk->cfg.max_creds, &req->nexcl);
@@ -127,8 +175,11 @@ mc_check(struct vk *vk, const struct mc_req *req, uint8_t *flags)
 		return r;
 	if (req->alg == 0)
 		return CTAP2_ERR_UNSUPPORTED_ALGORITHM;
-	if (req->rk == 1)
+	if (req->rk == 1 && vk->cfg.resident == 0)
 		return CTAP2_ERR_UNSUPPORTED_OPTION;
+	if (req->rk == 1 && (req->rpid_len == 0 ||
+	    req->rpid_len > VK_RPID_MAX || req->user_id_len == 0))
+		return CTAP1_ERR_INVALID_LENGTH;
 	if (req->up == 0 || (req->uv == 1 && !req->pa.has_auth))
 		return CTAP2_ERR_INVALID_OPTION;
 	if (vk->st.pin_set && !req->pa.has_auth && !vk->cfg.uv_not_required)
@@ -146,14 +197,15 @@ mc_check(struct vk *vk, const struct mc_req *req, uint8_t *flags)
 
 /* A credential of the exclude list lives here: touch, then refuse. */
 static int
-mc_exclude(struct vk *vk, const struct mc_req *req, const uint8_t *rp_hash)
+mc_exclude(struct vk *vk, const struct mc_req *req, const uint8_t *rp_hash,
+    uint8_t flags)
 {
-	const cbor_item_t	*id;
-	uint8_t			 priv[VK_SECRET_LEN];
-	int			 alg, found, r;
+	struct vk_credref	ref;
+	int			found, r;
 
-	found = vk_desc_list_find(vk, req->excl, rp_hash, &id, &alg, priv);
-	OPENSSL_cleanse(priv, sizeof(priv));
+	found = vk_desc_list_find(vk, req->excl, rp_hash,
+	    (flags & VK_FLAG_UV) != 0, &ref);
+	OPENSSL_cleanse(ref.priv, sizeof(ref.priv));
 	if (!found)
 		return CTAP2_OK;
 	if ((r = vk_user_presence(vk)) != CTAP2_OK)
@@ -215,29 +267,107 @@ mc_reply(const struct vk *vk, const struct mc_req *req,
 	return r;
 }
 
-/* Make the key pair, wrap it into a credential id, answer. */
+/*
+ * The slot a discoverable credential goes to: the one of the same RP
+ * and user id (CTAP 2.1: it replaces it), else a free one.
+ */
+static int
+rk_slot(const struct vk *vk, const struct mc_req *req, const uint8_t *rp_hash)
+{
+	int slot;
+
+	if ((slot = vk_rk_find_user(vk, rp_hash, req->user_id,
+	    req->user_id_len)) >= 0)
+		return slot;
+	return vk_rk_free_slot(vk);
+}
+
+/* Keep a discoverable credential with a random id in slot, and save. */
+static int
+rk_store(struct vk *vk, const struct mc_req *req, const uint8_t *rp_hash,
+    int slot, const uint8_t *priv, uint8_t *id, size_t *id_len)
+{
+	struct vk_rk	*rk = &vk->st.rk[slot];
+	uint64_t	 order = 0;
+
+	for (size_t i = 0; i < VK_RK_MAX; i++)
+		if (vk->st.rk[i].used && vk->st.rk[i].order > order)
+			order = vk->st.rk[i].order;
+	vk_rk_wipe(rk);
+	memcpy(rk->rpid, req->rpid, req->rpid_len);
+	rk->rpid[req->rpid_len] = '\0';
+	memcpy(rk->rp_hash, rp_hash, 32);
+	vk_rk_set_text(rk->rp_name, req->rp_name, req->rp_name_len);
+	memcpy(rk->user_id, req->user_id, req->user_id_len);
+	rk->user_id_len = req->user_id_len;
+	vk_rk_set_text(rk->user_name, req->user_name, req->user_name_len);
+	vk_rk_set_text(rk->display_name, req->display_name,
+	    req->display_name_len);
+	rk->alg = req->alg;
+	memcpy(rk->priv, priv, VK_SECRET_LEN);
+	rk->prot = req->prot != 0 ? req->prot : VK_PROT_OPTIONAL;
+	rk->created = (uint64_t)time(NULL);
+	rk->order = order + 1;
+	if (vk_random(rk->id, VK_RK_ID_LEN) != 0)
+		goto fail;
+	rk->used = 1;
+	if (vk_state_save(vk) != 0)
+		goto fail;
+	memcpy(id, rk->id, VK_RK_ID_LEN);
+	*id_len = VK_RK_ID_LEN;
+	return 0;
+fail:
+	vk_rk_wipe(rk);
+	return -1;
+}
+
+/* The authData extensions: {"credProtect": level} when it was asked. */
+static cbor_item_t *
+mc_extensions(const struct mc_req *req)
+{
+	cbor_item_t *map;
+
+	if (req->prot == 0 || (map = cbor_new_definite_map(1)) == NULL)
+		return NULL;
+	if (vk_cbor_put_str(map, "credProtect",
+	    vk_cbor_new_int(req->prot)) != 0)
+		cbor_decref(&map);
+	return map;
+}
+
+/*
+ * Make the key pair, wrap it into a credential id (or keep it in slot,
+ * for a discoverable one), answer.
+ */
 static int
 mc_create(struct vk *vk, const struct mc_req *req, const uint8_t *rp_hash,
-    uint8_t flags, struct vk_reply *reply)
+    uint8_t flags, int slot, struct vk_reply *reply)
 {
 	EVP_PKEY	*key = NULL;
-	cbor_item_t	*cose = NULL;
+	cbor_item_t	*cose = NULL, *ext = NULL;
 	uint8_t		 priv[VK_SECRET_LEN], id[VK_MAX_CRED_ID_LEN];
 	uint8_t		*auth_data = NULL;
 	size_t		 id_len = 0, ad_len = 0;
 	int		 r = CTAP1_ERR_OTHER;
 
 	if ((key = vk_key_generate(req->alg)) == NULL ||
-	    vk_key_private(key, req->alg, priv) != 0 ||
-	    vk_credid_wrap(vk, rp_hash, req->alg, priv, id, &id_len) != 0 ||
-	    (cose = vk_key_cose(key, req->alg)) == NULL ||
+	    vk_key_private(key, req->alg, priv) != 0)
+		goto fail;
+	if (slot >= 0 ? rk_store(vk, req, rp_hash, slot, priv, id,
+	    &id_len) != 0 : vk_credid_wrap(vk, rp_hash, req->alg, req->prot,
+	    priv, id, &id_len) != 0)
+		goto fail;
+	if ((cose = vk_key_cose(key, req->alg)) == NULL ||
+	    (req->prot != 0 && (ext = mc_extensions(req)) == NULL) ||
 	    vk_authdata(vk, rp_hash, flags | FLAG_AT, vk->st.sign_count, id,
-	    id_len, cose, &auth_data, &ad_len) != 0)
+	    id_len, cose, ext, &auth_data, &ad_len) != 0)
 		goto fail;
 	r = mc_reply(vk, req, auth_data, ad_len, reply);
 fail:
 	OPENSSL_cleanse(priv, sizeof(priv));
 	free(auth_data);
+	if (ext != NULL)
+		cbor_decref(&ext);
 	if (cose != NULL)
 		cbor_decref(&cose);
 	EVP_PKEY_free(key);
@@ -249,6 +379,10 @@ mc_log(const struct mc_req *req, struct vk_logrec *rec)
 {
 	vk_log_kv(rec, "up=%d uv=%d pinauth=%d exclude=%zu", req->up != 0,
 	    req->uv == 1, req->pa.has_auth, req->nexcl);
+	if (req->rk == 1)
+		vk_log_kv(rec, "rk=1");
+	if (req->prot != 0)
+		vk_log_kv(rec, "credprotect=%u", req->prot);
 }
 
 int
@@ -257,7 +391,7 @@ vk_make_credential(struct vk *vk, const cbor_item_t *params,
 {
 	struct mc_req	req;
 	uint8_t		rp_hash[32], flags = 0;
-	int		r;
+	int		r, slot = -1;
 
 	rec->name = "makeCredential";
 	if ((r = mc_parse(vk, params, &req)) == CTAP2_OK ||
@@ -267,11 +401,14 @@ vk_make_credential(struct vk *vk, const cbor_item_t *params,
 		return r;
 	if (vk_sha256((const uint8_t *)req.rpid, req.rpid_len, rp_hash) != 0)
 		return CTAP1_ERR_OTHER;
-	if ((r = mc_exclude(vk, &req, rp_hash)) != CTAP2_OK ||
-	    (r = vk_user_presence(vk)) != CTAP2_OK)
+	if ((r = mc_exclude(vk, &req, rp_hash, flags)) != CTAP2_OK)
+		return r;
+	if (req.rk == 1 && (slot = rk_slot(vk, &req, rp_hash)) < 0)
+		return CTAP2_ERR_KEY_STORE_FULL;
+	if ((r = vk_user_presence(vk)) != CTAP2_OK)
 		return r;
 	flags |= VK_FLAG_UP;
 	if (req.pa.has_auth)
 		vk_token_used(vk);
-	return mc_create(vk, &req, rp_hash, flags, reply);
+	return mc_create(vk, &req, rp_hash, flags, slot, reply);
 }

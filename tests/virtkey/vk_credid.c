@@ -3,10 +3,13 @@
  * ids, allow and exclude lists, authenticator data, and the first
  * pinUvAuthParam checks.
  *
- * The key keeps no credentials.  A credential id is
+ * A non-discoverable credential is kept by nobody but its id:
  *
  *	0x01 | nonce (12) | AES-256-GCM(alg (1) | private key (32)) | tag (16)
  *
+ * where the alg byte carries the credProtect level in its high nibble
+ * (0: none asked, which is level 1).  A discoverable credential (vk_rk.c)
+ * has a random id and lives in the state file; lists find both.
  * under a key derived from the master secret of the state file, with
  * 0x01 | rpIdHash as additional data: it opens only on the key that made
  * it and only for its own RP, and a reset (new master secret) makes every
@@ -28,6 +31,8 @@
 #define CREDID_LEN	(1 + CREDID_NONCE + CREDID_PLAIN + CREDID_TAG)
 #define ALG_BYTE_ES256	1
 #define ALG_BYTE_EDDSA	2
+#define ALG_BYTE_MASK	0x0f
+#define PROT_SHIFT	4
 
 static int
 wrap_key(const struct vk *vk, uint8_t *key)
@@ -48,12 +53,14 @@ wrap_aad(const uint8_t *rp_hash, uint8_t *aad)
 /* out must hold VK_MAX_CRED_ID_LEN bytes. */
 int
 vk_credid_wrap(const struct vk *vk, const uint8_t *rp_hash, int alg,
-    const uint8_t *priv, uint8_t *out, size_t *out_len)
+    unsigned int prot, const uint8_t *priv, uint8_t *out, size_t *out_len)
 {
 	uint8_t	key[32], aad[33], plain[CREDID_PLAIN];
 	int	r = -1;
 
 	plain[0] = alg == VK_COSE_EDDSA ? ALG_BYTE_EDDSA : ALG_BYTE_ES256;
+	if (prot > VK_PROT_OPTIONAL)
+		plain[0] |= (uint8_t)(prot << PROT_SHIFT);
 	memcpy(plain + 1, priv, VK_SECRET_LEN);
 	wrap_aad(rp_hash, aad);
 	out[0] = CREDID_VERSION;
@@ -70,10 +77,14 @@ fail:
 	return r;
 }
 
-/* 0 and the algorithm and private key if id opens for rp_hash, else -1. */
+/*
+ * 0 and the algorithm, credProtect level and private key if id opens for
+ * rp_hash, else -1.
+ */
 static int
 vk_credid_unwrap(const struct vk *vk, const uint8_t *rp_hash,
-    const uint8_t *id, size_t id_len, int *alg, uint8_t *priv)
+    const uint8_t *id, size_t id_len, int *alg, unsigned int *prot,
+    uint8_t *priv)
 {
 	uint8_t	key[32], aad[33], plain[CREDID_PLAIN], tag[CREDID_TAG];
 	int	r = -1;
@@ -86,11 +97,16 @@ vk_credid_unwrap(const struct vk *vk, const uint8_t *rp_hash,
 	    vk_aes256_gcm(0, key, id + 1, aad, sizeof(aad),
 	    id + 1 + CREDID_NONCE, CREDID_PLAIN, plain, tag) != 0)
 		goto fail;
-	if (plain[0] == ALG_BYTE_ES256)
+	if ((plain[0] & ALG_BYTE_MASK) == ALG_BYTE_ES256)
 		*alg = VK_COSE_ES256;
-	else if (plain[0] == ALG_BYTE_EDDSA)
+	else if ((plain[0] & ALG_BYTE_MASK) == ALG_BYTE_EDDSA)
 		*alg = VK_COSE_EDDSA;
 	else
+		goto fail;
+	*prot = plain[0] >> PROT_SHIFT;
+	if (*prot == 0)
+		*prot = VK_PROT_OPTIONAL;
+	else if (*prot > VK_PROT_REQUIRED)
 		goto fail;
 	memcpy(priv, plain + 1, VK_SECRET_LEN);
 	r = 0;
@@ -144,34 +160,60 @@ vk_desc_list_check(const cbor_item_t *list, uint64_t max, size_t *count)
 	return n > max ? CTAP2_ERR_LIMIT_EXCEEDED : CTAP2_OK;
 }
 
+/* The descriptor's id as one of this key's credentials for rp_hash. */
+static int
+credref_open(const struct vk *vk, const uint8_t *rp_hash, const uint8_t *id,
+    size_t id_len, struct vk_credref *ref)
+{
+	const struct vk_rk	*rk;
+	int			 slot;
+
+	if ((slot = vk_rk_find_id(vk, rp_hash, id, id_len)) >= 0) {
+		rk = &vk->st.rk[slot];
+		ref->alg = rk->alg;
+		ref->prot = rk->prot;
+		memcpy(ref->priv, rk->priv, VK_SECRET_LEN);
+	} else if (vk_credid_unwrap(vk, rp_hash, id, id_len, &ref->alg,
+	    &ref->prot, ref->priv) != 0)
+		return 0;
+	ref->id = id;
+	ref->id_len = id_len;
+	ref->slot = slot;
+	return 1;
+}
+
 /*
- * The first descriptor of a checked list that opens on this key for
- * rp_hash: 1 with its id item, algorithm and private key, or 0.
+ * The first descriptor of a checked list that is a credential of this
+ * key for rp_hash and may be used (credProtect level 3 needs uv): 1 with
+ * its id, algorithm, private key, level and slot in ref, or 0.
  */
 int
 vk_desc_list_find(const struct vk *vk, const cbor_item_t *list,
-    const uint8_t *rp_hash, const cbor_item_t **found, int *alg,
-    uint8_t *priv)
+    const uint8_t *rp_hash, int uv, struct vk_credref *ref)
 {
 	cbor_item_t	**items;
 	const uint8_t	 *id;
 	size_t		  n, id_len;
 	int		  is_pk;
 
-	*found = NULL;
+	memset(ref, 0, sizeof(*ref));
+	ref->slot = -1;
 	if (list == NULL)
 		return 0;
 	n = cbor_array_size(list);
 	items = cbor_array_handle(list);
 	for (size_t i = 0; i < n; i++) {
 		if (desc_check(items[i], &id, &id_len, &is_pk) != CTAP2_OK ||
-		    !is_pk)
+		    !is_pk || !credref_open(vk, rp_hash, id, id_len, ref))
 			continue;
-		if (vk_credid_unwrap(vk, rp_hash, id, id_len, alg, priv) == 0) {
-			*found = vk_cbor_get_str(items[i], "id");
-			return 1;
+		if (ref->prot == VK_PROT_REQUIRED && !uv) {
+			OPENSSL_cleanse(ref->priv, sizeof(ref->priv));
+			continue;
 		}
+		return 1;
 	}
+	memset(ref, 0, sizeof(*ref));
+	ref->slot = -1;
 	return 0;
 }
 
@@ -186,16 +228,19 @@ put_be32(uint8_t *p, uint32_t v)
 
 /*
  * Authenticator data: rpIdHash | flags | signCount, then, when cred_id
- * is given, the attested credential data aaguid | idLen | id | COSE key.
+ * is given, the attested credential data aaguid | idLen | id | COSE key,
+ * then, when ext is given, the extensions map (and the ED flag).
  * This is the one place flags and counter enter a reply.
  */
 int
 vk_authdata(const struct vk *vk, const uint8_t *rp_hash, uint8_t flags,
     uint32_t count, const uint8_t *cred_id, size_t cred_id_len,
-    const cbor_item_t *cose, uint8_t **out, size_t *out_len)
+    const cbor_item_t *cose, const cbor_item_t *ext, uint8_t **out,
+    size_t *out_len)
 {
-	unsigned char	*key = NULL;
-	size_t		 key_len = 0, key_cap = 0, len = 37;
+	unsigned char	*key = NULL, *exts = NULL;
+	size_t		 key_len = 0, key_cap = 0, ext_len = 0, ext_cap = 0;
+	size_t		 len = 37, at_len = 0;
 	uint8_t		*p;
 
 	*out = NULL;
@@ -212,10 +257,20 @@ vk_authdata(const struct vk *vk, const uint8_t *rp_hash, uint8_t flags,
 	if (cred_id != NULL) {
 		if ((key_len = cbor_serialize_alloc(cose, &key, &key_cap)) == 0)
 			return -1;
-		len += VK_AAGUID_LEN + 2 + cred_id_len + key_len;
+		at_len = VK_AAGUID_LEN + 2 + cred_id_len + key_len;
 	}
+	if (ext != NULL) {
+		if ((ext_len = cbor_serialize_alloc(ext, &exts,
+		    &ext_cap)) == 0) {
+			free(key);
+			return -1;
+		}
+		flags |= VK_FLAG_ED;
+	}
+	len += at_len + ext_len;
 	if ((p = calloc(1, len)) == NULL) {
 		free(key);
+		free(exts);
 		return -1;
 	}
 	memcpy(p, rp_hash, 32);
@@ -228,7 +283,10 @@ vk_authdata(const struct vk *vk, const uint8_t *rp_hash, uint8_t flags,
 		memcpy(p + 55, cred_id, cred_id_len);
 		memcpy(p + 55 + cred_id_len, key, key_len);
 	}
+	if (ext != NULL)
+		memcpy(p + 37 + at_len, exts, ext_len);
 	free(key);
+	free(exts);
 	*out = p;
 	*out_len = len;
 	return 0;

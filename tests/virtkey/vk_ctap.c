@@ -19,7 +19,9 @@
 #define CMD_CLIENT_PIN		0x06
 #define CMD_RESET		0x07
 #define CMD_GET_NEXT_ASSERTION	0x08
+#define CMD_CRED_MGMT		0x0a
 #define CMD_SELECTION		0x0b
+#define CMD_CRED_MGMT_PRE	0x41	/* credentialMgmtPreview */
 #define FIRMWARE_VERSION	0x000100
 
 /*
@@ -110,23 +112,31 @@ info_strings(const char *const *strs, size_t n)
 	return array;
 }
 
-/* Option names in canonical order: by length, then bytewise. */
+/*
+ * Option names in canonical order: by length, then bytewise.  With
+ * --resident: rk, credMgmt and credentialMgmtPreview.
+ */
 static cbor_item_t *
 info_options(const struct vk *vk)
 {
 	cbor_item_t	*map;
-	int		 bad;
+	int		 rk = vk->cfg.resident > 0, bad;
 
-	if ((map = cbor_new_definite_map(6)) == NULL)
+	if ((map = cbor_new_definite_map(rk ? 8 : 6)) == NULL)
 		return NULL;
-	bad = vk_cbor_put_str(map, "rk", cbor_build_bool(false));
+	bad = vk_cbor_put_str(map, "rk", cbor_build_bool(rk));
 	bad |= vk_cbor_put_str(map, "up", cbor_build_bool(true));
 	bad |= vk_cbor_put_str(map, "plat", cbor_build_bool(false));
+	if (rk)
+		bad |= vk_cbor_put_str(map, "credMgmt", cbor_build_bool(true));
 	bad |= vk_cbor_put_str(map, "clientPin",
 	    cbor_build_bool(vk->st.pin_set != 0));
 	bad |= vk_cbor_put_str(map, "pinUvAuthToken", cbor_build_bool(true));
 	bad |= vk_cbor_put_str(map, "makeCredUvNotRqd",
 	    cbor_build_bool(vk->cfg.uv_not_required != 0));
+	if (rk)
+		bad |= vk_cbor_put_str(map, "credentialMgmtPreview",
+		    cbor_build_bool(true));
 	if (bad)
 		cbor_decref(&map);
 	return map;
@@ -178,18 +188,25 @@ info_algorithms(void)
 	return array;
 }
 
+/*
+ * getInfo; with --resident also the credProtect extension and 0x14
+ * remainingDiscoverableCredentials.
+ */
 static int
 get_info(const struct vk *vk, struct vk_reply *reply)
 {
 	static const char *const versions[] = { "FIDO_2_0", "FIDO_2_1" };
+	static const char *const extensions[] = { "credProtect" };
 	const char	*transport = vk->cfg.transport_nfc ? "nfc" : "usb";
+	size_t		 used = vk_rk_count(vk), rk = vk->cfg.resident;
 	cbor_item_t	*map;
 	int		 bad;
 
-	if ((map = cbor_new_definite_map(11)) == NULL)
+	if ((map = cbor_new_definite_map(rk > 0 ? 12 : 11)) == NULL)
 		return CTAP1_ERR_OTHER;
 	bad = vk_cbor_put_int(map, 1, info_strings(versions, 2));
-	bad |= vk_cbor_put_int(map, 2, info_strings(NULL, 0));
+	bad |= vk_cbor_put_int(map, 2, info_strings(extensions,
+	    rk > 0 ? 1 : 0));
 	bad |= vk_cbor_put_int(map, 3, vk_cbor_new_bytes(vk_aaguid,
 	    VK_AAGUID_LEN));
 	bad |= vk_cbor_put_int(map, 4, info_options(vk));
@@ -202,13 +219,20 @@ get_info(const struct vk *vk, struct vk_reply *reply)
 	bad |= vk_cbor_put_int(map, 9, info_strings(&transport, 1));
 	bad |= vk_cbor_put_int(map, 10, info_algorithms());
 	bad |= vk_cbor_put_int(map, 14, vk_cbor_new_int(FIRMWARE_VERSION));
+	if (rk > 0)
+		bad |= vk_cbor_put_int(map, 20, vk_cbor_new_int(used < rk ?
+		    (int64_t)(rk - used) : 0));
 	if (!bad)
 		bad = vk_reply_item(vk, reply, map);
 	cbor_decref(&map);
 	return bad ? CTAP1_ERR_OTHER : CTAP2_OK;
 }
 
-/* Factory reset: only soon after power-up, and with a touch. */
+/*
+ * Factory reset: only soon after power-up, and with a touch.  The PIN,
+ * the master secret (so every non-resident credential) and the
+ * discoverable credentials go.
+ */
 static int
 reset(struct vk *vk)
 {
@@ -222,6 +246,7 @@ reset(struct vk *vk)
 	vk->st.pin_set = 0;
 	OPENSSL_cleanse(vk->st.pin_hash, sizeof(vk->st.pin_hash));
 	vk->st.pin_retries = VK_PIN_RETRIES_MAX;
+	vk_rk_wipe_all(vk);
 	if (vk_state_new_master(vk) != 0 || vk_state_save(vk) != 0 ||
 	    vk_pin_init(vk) != 0)
 		return CTAP1_ERR_OTHER;
@@ -237,15 +262,20 @@ with_params(struct vk *vk, uint8_t cmd, const uint8_t *buf, size_t len,
 	int		 r;
 
 	rec->name = cmd == CMD_MAKE_CREDENTIAL ? "makeCredential" :
-	    cmd == CMD_GET_ASSERTION ? "getAssertion" : "clientPIN";
+	    cmd == CMD_GET_ASSERTION ? "getAssertion" :
+	    cmd == CMD_CLIENT_PIN ? "clientPIN" : "credMgmt";
+	if (cmd == CMD_CRED_MGMT_PRE)
+		vk_log_kv(rec, "preview=1");
 	if ((r = vk_cbor_load(buf, len, &params)) != CTAP2_OK)
 		return r;
 	if (cmd == CMD_MAKE_CREDENTIAL)
 		r = vk_make_credential(vk, params, reply, rec);
 	else if (cmd == CMD_GET_ASSERTION)
 		r = vk_get_assertion(vk, params, reply, rec);
-	else
+	else if (cmd == CMD_CLIENT_PIN)
 		r = vk_client_pin(vk, params, reply, rec);
+	else
+		r = vk_cred_mgmt(vk, params, reply, rec);
 	cbor_decref(&params);
 	return r;
 }
@@ -254,10 +284,19 @@ static int
 dispatch(struct vk *vk, uint8_t cmd, const uint8_t *buf, size_t len,
     struct vk_reply *reply, struct vk_logrec *rec)
 {
+	/* A getNext* continues only right after its own command. */
+	if (cmd != CMD_GET_NEXT_ASSERTION && cmd != CMD_CRED_MGMT &&
+	    cmd != CMD_CRED_MGMT_PRE)
+		vk_next_clear(vk);
 	switch (cmd) {
 	case CMD_MAKE_CREDENTIAL:
 	case CMD_GET_ASSERTION:
 	case CMD_CLIENT_PIN:
+		return with_params(vk, cmd, buf, len, reply, rec);
+	case CMD_CRED_MGMT:
+	case CMD_CRED_MGMT_PRE:
+		if (vk->cfg.resident == 0)
+			break;
 		return with_params(vk, cmd, buf, len, reply, rec);
 	case CMD_GET_INFO:
 		rec->name = "getInfo";
@@ -268,14 +307,15 @@ dispatch(struct vk *vk, uint8_t cmd, const uint8_t *buf, size_t len,
 		return reset(vk);
 	case CMD_GET_NEXT_ASSERTION:
 		rec->name = "getNextAssertion";
-		return CTAP2_ERR_NOT_ALLOWED;
+		return vk_get_next_assertion(vk, reply);
 	case CMD_SELECTION:
 		rec->name = "selection";
 		return vk_user_presence(vk);
 	default:
-		vk_log_kv(rec, "cmd=0x%02x", cmd);
-		return CTAP1_ERR_INVALID_COMMAND;
+		break;
 	}
+	vk_log_kv(rec, "cmd=0x%02x", cmd);
+	return CTAP1_ERR_INVALID_COMMAND;
 }
 
 /*

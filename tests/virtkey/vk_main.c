@@ -24,7 +24,8 @@ volatile sig_atomic_t vk_stop;
 enum {
 	OPT_SOCKET = 256, OPT_STATE, OPT_TRANSPORT, OPT_MAX_CREDS, OPT_TOUCH,
 	OPT_TOUCH_TIMEOUT, OPT_LATENCY, OPT_LOG, OPT_PIN_PROTOCOLS,
-	OPT_RESET_WINDOW, OPT_UV_NOT_REQUIRED, OPT_EVIL, OPT_EVIL_ON, OPT_HELP,
+	OPT_RESET_WINDOW, OPT_UV_NOT_REQUIRED, OPT_EVIL, OPT_EVIL_ON,
+	OPT_RESIDENT, OPT_HELP,
 };
 
 static const struct option long_options[] = {
@@ -41,6 +42,7 @@ static const struct option long_options[] = {
 	{ "uv-not-required",	no_argument,	   NULL, OPT_UV_NOT_REQUIRED },
 	{ "evil",		required_argument, NULL, OPT_EVIL },
 	{ "evil-on",		required_argument, NULL, OPT_EVIL_ON },
+	{ "resident",		required_argument, NULL, OPT_RESIDENT },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ NULL,			0,		   NULL, 0 },
 };
@@ -80,7 +82,7 @@ usage(void)
 	    "truncated,wrong-cid,\n"
 	    "\t       oversized,endless-keepalive,disconnect,counter-back,"
 	    "phish]\n"
-	    "\t[--evil-on assert,probe,info|all]\n");
+	    "\t[--evil-on assert,probe,info|all] [--resident N]\n");
 }
 
 static int
@@ -244,6 +246,11 @@ parse_option(struct vk_config *cfg, int ch, const char *arg)
 		return parse_evil(cfg, arg);
 	case OPT_EVIL_ON:
 		return parse_evil_on(cfg, arg);
+	case OPT_RESIDENT:
+		if (parse_long(arg, 0, VK_RK_MAX, &v) != 0)
+			return -1;
+		cfg->resident = (size_t)v;
+		return 0;
 	default:
 		return -1;
 	}

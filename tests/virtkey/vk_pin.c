@@ -364,7 +364,8 @@ sub_get_token_perms(struct vk *vk, const struct pin_req *req,
 		return CTAP2_ERR_MISSING_PARAMETER;
 	if (req->perms == 0)
 		return CTAP1_ERR_INVALID_PARAMETER;
-	if ((req->perms & ~(uint64_t)(VK_PERM_MC | VK_PERM_GA)) != 0)
+	if ((req->perms & ~(uint64_t)(VK_PERM_MC | VK_PERM_GA |
+	    (vk->cfg.resident > 0 ? VK_PERM_CM : 0))) != 0)
 		return CTAP2_ERR_UNAUTHORIZED_PERMISSION;
 	return sub_get_token(vk, req, (uint8_t)req->perms, reply);
 }
@@ -501,4 +502,40 @@ vk_token_used(struct vk *vk)
 {
 	vk->pin.token_uv = 0;
 	vk->pin.token_perms = 0;
+}
+
+/*
+ * Check pinUvAuthParam = authenticate(token, msg) of a credential
+ * management subcommand: a token of this protocol with the cm
+ * permission.  CTAP2_ERR_PIN_AUTH_INVALID on any failure.
+ */
+int
+vk_token_verify_cm(struct vk *vk, uint64_t proto, const uint8_t *auth,
+    size_t auth_len, const uint8_t *msg, size_t msg_len)
+{
+	struct vk_pinstate *p = &vk->pin;
+
+	if (!p->token_valid || p->token_proto != proto ||
+	    vk_pp_verify(proto, p->token, VK_TOKEN_LEN, msg, msg_len, auth,
+	    auth_len) != 0 || (p->token_perms & VK_PERM_CM) == 0)
+		return CTAP2_ERR_PIN_AUTH_INVALID;
+	return CTAP2_OK;
+}
+
+/*
+ * May the token act on the RP of rp_hash?  Yes when it is bound to no RP
+ * or to that one; rp_hash NULL (the whole key: metadata, the list of
+ * RPs) wants a token bound to no RP.
+ */
+int
+vk_token_rp_ok(const struct vk *vk, const uint8_t *rp_hash)
+{
+	const char	*bound_rpid = vk->pin.token_rpid;
+	uint8_t		 bound[32];
+
+	if (bound_rpid == NULL)
+		return 1;
+	return rp_hash != NULL && vk_sha256((const uint8_t *)bound_rpid,
+	    strlen(bound_rpid), bound) == 0 &&
+	    memcmp(bound, rp_hash, sizeof(bound)) == 0;
 }

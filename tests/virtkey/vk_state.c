@@ -4,6 +4,7 @@
  * atomically at every change: temporary file in the same directory,
  * fsync, rename, fsync of the directory.  A missing file makes a fresh
  * key: random master secret, new attestation key and certificate.
+ * Each discoverable credential is one more "rk" line (vk_rk.c).
  */
 #include "config.h"
 
@@ -22,7 +23,8 @@
 
 #include "vk.h"
 
-#define STATE_MAX_SIZE	(64 * 1024)
+#define STATE_MAX_SIZE	(256 * 1024)
+#define RK_LINE_MAX	2048	/* bytes of one slot's CBOR */
 #define STATE_VERSION	1
 
 static int
@@ -78,6 +80,24 @@ parse_cert(struct vk_state *st, const char *hex)
 	return hex_decode(hex, st->att_cert, len);
 }
 
+/* An "rk" line (any number of them): the next free slot. */
+static int
+parse_rk(struct vk_state *st, const char *hex)
+{
+	uint8_t	buf[RK_LINE_MAX];
+	size_t	len = strlen(hex) / 2, i;
+	int	r;
+
+	for (i = 0; i < VK_RK_MAX && st->rk[i].used; i++)
+		continue;
+	if (i == VK_RK_MAX || len == 0 || len > sizeof(buf) ||
+	    hex_decode(hex, buf, len) != 0)
+		return -1;
+	r = vk_rk_decode(&st->rk[i], buf, len);
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return r;
+}
+
 /* One "name value" line; seen collects the names found so far. */
 static int
 parse_line(struct vk_state *st, char *line, unsigned int *seen)
@@ -93,6 +113,8 @@ parse_line(struct vk_state *st, char *line, unsigned int *seen)
 	if ((value = strchr(line, ' ')) == NULL)
 		return -1;
 	*value++ = '\0';
+	if (strcmp(line, "rk") == 0)
+		return parse_rk(st, value);
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(line, names[i]) == 0)
 			break;
@@ -222,6 +244,32 @@ hex_append(char *out, const uint8_t *in, size_t len)
 	*out = '\0';
 }
 
+/* Append one "rk" line per used slot to text (room for them made). */
+static int
+rk_lines(const struct vk_state *st, char *text)
+{
+	unsigned char	*buf;
+	size_t		 len;
+
+	for (size_t i = 0; i < VK_RK_MAX; i++) {
+		if (!st->rk[i].used)
+			continue;
+		if (vk_rk_encode(&st->rk[i], &buf, &len) != 0)
+			return -1;
+		if (len > RK_LINE_MAX) {
+			OPENSSL_cleanse(buf, len);
+			free(buf);
+			return -1;
+		}
+		strcat(text, "rk ");
+		hex_append(text, buf, len);
+		strcat(text, "\n");
+		OPENSSL_cleanse(buf, len);
+		free(buf);
+	}
+	return 0;
+}
+
 /* The whole file as text; the caller wipes and frees it. */
 static char *
 state_text(const struct vk_state *st, size_t *len)
@@ -230,6 +278,9 @@ state_text(const struct vk_state *st, size_t *len)
 	char	*text;
 	int	 n;
 
+	for (size_t i = 0; i < VK_RK_MAX; i++)
+		if (st->rk[i].used)
+			cap += 4 + 2 * RK_LINE_MAX;
 	if ((text = calloc(1, cap)) == NULL)
 		return NULL;
 	n = snprintf(text, cap, "# pam_seckey virtkey state\nversion %d\n"
@@ -249,11 +300,12 @@ state_text(const struct vk_state *st, size_t *len)
 	*len = strlen(text);
 	n = snprintf(text + *len, cap - *len, "\npin_retries %u\n"
 	    "sign_count %" PRIu32 "\n", st->pin_retries, st->sign_count);
-	if (n < 0 || (size_t)n >= cap - *len)
+	if (n < 0 || (size_t)n >= cap - *len || rk_lines(st, text) != 0)
 		goto fail;
-	*len += (size_t)n;
+	*len = strlen(text);
 	return text;
 fail:
+	OPENSSL_cleanse(text, cap);
 	free(text);
 	return NULL;
 }
@@ -340,6 +392,7 @@ vk_state_clear(struct vk *vk)
 	OPENSSL_cleanse(vk->st.master, sizeof(vk->st.master));
 	OPENSSL_cleanse(vk->st.att_key, sizeof(vk->st.att_key));
 	OPENSSL_cleanse(vk->st.pin_hash, sizeof(vk->st.pin_hash));
+	vk_rk_wipe_all(vk);
 	free(vk->st.att_cert);
 	vk->st.att_cert = NULL;
 	vk->st.att_cert_len = 0;
