@@ -58,6 +58,14 @@ static const struct command commands[] = {
 	    "registered key, ask for its PIN, wait for the touch, check the\n"
 	    "signature, and tell which key answered.  NAME tries that key\n"
 	    "only.\n" },
+	{ "key-credentials", cmd_keycreds,
+	    "key-credentials list|delete [--device PATH] [--yes] [ID]",
+	    "key-credentials list: after the PIN, list the discoverable\n"
+	    "credentials the key itself holds, for every site: ID, relying\n"
+	    "party, user, and the name it is registered under here.\n"
+	    "key-credentials delete ID: delete one (ID as listed, or a\n"
+	    "longer start of it).  On a terminal it asks first; elsewhere\n"
+	    "--yes is required.\n" },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
