@@ -38,9 +38,9 @@ if [ -z "${PACKAGE_INNER:-}" ]; then
 		ok 1 "the packages are built (a .changes in $SECKEY_DEBS)"
 		done_testing
 	fi
-	run lintian --fail-on error --display-info --pedantic "$changes"
+	run lintian --fail-on error --display-info --pedantic --show-overrides "$changes"
 	ok "$rc" "lintian shows no error"
-	diag "lintian --display-info --pedantic $(basename "$changes") (exit $rc):"
+	diag "lintian --display-info --pedantic --show-overrides $(basename "$changes") (exit $rc):"
 	diag "${out:-(no tag)}"
 
 	snapshot() {
