@@ -11,6 +11,9 @@
 # It needs root, unshare and overlayfs: everything runs in private mount,
 # PID, network and UTS namespaces (tests/realclient/world.sh) and the last
 # test checks that the machine's files are as they were.
+#
+# REALCLIENT_INSTALLED=yes runs the same cases against the installed
+# packages (debian/tests/realclient): their pam_seckey.so and profile.
 . "$top_srcdir/tests/sh/tap.sh"
 
 if [ -z "${REALCLIENT_INNER:-}" ]; then
@@ -22,8 +25,16 @@ if [ -z "${REALCLIENT_INNER:-}" ]; then
 	    ssh-keygen pam-auth-update fido2-token openssl ip; do
 		command -v "$prog" >/dev/null || plan_skip_all "$prog is not installed"
 	done
-	[ -f "$top_builddir/pam_module/.libs/pam_seckey.so" ] ||
-		plan_skip_all "pam_seckey.so is not built"
+	if [ -n "${REALCLIENT_INSTALLED:-}" ]; then
+		# The packages' module, where libpam looks for it.
+		ls /usr/lib/*/security/pam_seckey.so /lib/*/security/pam_seckey.so \
+		    >/dev/null 2>&1 || plan_skip_all "pam_seckey.so is not installed"
+		[ -f /usr/share/pam-configs/pam_seckey ] ||
+			plan_skip_all "the pam-auth-update profile is not installed"
+	else
+		[ -f "$top_builddir/pam_module/.libs/pam_seckey.so" ] ||
+			plan_skip_all "pam_seckey.so is not built"
+	fi
 	unshare --mount --propagation private --pid --fork --mount-proc \
 	    --net --uts true 2>/dev/null ||
 		plan_skip_all "this machine cannot make private namespaces (unshare failed)"

@@ -23,8 +23,20 @@
 #                          dialog.exp with RULES (pairs REGEX ANSWER);
 #                          sets rc and transcript (carriage returns gone)
 #   world_stop             stops the key and sshd (the EXIT trap calls it)
+#
+# REALCLIENT_INSTALLED=yes: the installed packages' pam_seckey.so (named
+# as an administrator names it, found in libpam's module folder) and
+# pam-auth-update profile instead of the build tree's; the virtual key
+# still comes from the build tree.  WORLD_OVERLAYS: the folders made
+# writable through an overlay, in this order (a caller that installs
+# packages adds /usr and /var/lib/dpkg, before the folders inside them).
 
-MODULE="$top_builddir/pam_module/.libs/pam_seckey.so"
+if [ -n "${REALCLIENT_INSTALLED:-}" ]; then
+	MODULE=pam_seckey.so
+else
+	MODULE="$top_builddir/pam_module/.libs/pam_seckey.so"
+fi
+WORLD_OVERLAYS=${WORLD_OVERLAYS:-/etc /usr/share/pam-configs /var/lib/pam}
 SHIM="$top_builddir/tests/virtkey/.libs/virtkey_shim.so"
 VIRTKEY="$top_builddir/tests/virtkey/virtkey"
 DIALOG="$top_srcdir/tests/realclient/dialog.exp"
@@ -95,8 +107,11 @@ world_mounts() {
 	if [ -d /var/lib/sudo ]; then
 		mount -t tmpfs -o mode=0711 realclient-sudo /var/lib/sudo || return 1
 	fi
-	mkdir -p -m 0755 "$W" && mount_overlay /etc &&
-	    mount_overlay /usr/share/pam-configs && mount_overlay /var/lib/pam
+	mkdir -p -m 0755 "$W" || return 1
+	local dir
+	for dir in $WORLD_OVERLAYS; do
+		mount_overlay "$dir" || return 1
+	done
 }
 
 # add_user NAME UID PASSWORD: passwd, shadow, group, gshadow and a home.
@@ -138,9 +153,11 @@ stacks_setup() {
 	render "$top_srcdir/conf/examples/passwordless" > "$W/stacks/passwordless"
 	render "$top_srcdir/conf/examples/two-factor" > "$W/stacks/two-factor"
 	grep -v 'pam_seckey' "$top_srcdir/conf/examples/passwordless" > "$W/stacks/nokey"
-	# pam-auth-update renders the shipped profile into common-auth.
-	render "$top_srcdir/conf/pam-auth-update/pam_seckey" \
-	    > /usr/share/pam-configs/pam_seckey
+	# pam-auth-update renders the shipped profile into common-auth (the
+	# installed package's profile as it is).
+	[ -n "${REALCLIENT_INSTALLED:-}" ] ||
+		render "$top_srcdir/conf/pam-auth-update/pam_seckey" \
+		    > /usr/share/pam-configs/pam_seckey
 	DEBIAN_FRONTEND=noninteractive pam-auth-update --enable pam_seckey \
 	    >"$W/pam-auth-update.log" 2>&1 || return 1
 	grep -q "$MODULE" /etc/pam.d/common-auth
