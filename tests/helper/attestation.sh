@@ -8,7 +8,7 @@
 . "$top_srcdir/tests/sh/seckeycli.sh"
 . "$top_srcdir/tests/sh/mds.sh"
 [ "$(id -u)" -eq 0 ] || plan_skip_all "needs root: a policy of its own and a root-owned metadata store"
-plan 64
+plan 68
 
 pki="$TEST_TMP/pki"
 state_dir="$TEST_TMP/var/seckey"
@@ -47,6 +47,15 @@ run sk mds import --help
 like "$out" '^usage: seckey mds import FILE --root ROOT.pem \[--user USER\] \[--conf PATH\]' "mds import --help shows its usage"
 run sk mds export
 is "$rc" 2 "an unknown mds command is a usage error"
+grep -q 'Ic mds import' "$top_srcdir/man/seckey.1"
+ok $? "seckey.1 covers mds import"
+complete_words() {	# WORDS...: what <TAB> offers after them
+	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _seckey
+		printf "%s\n" "${COMPREPLY[@]}"' complete "$top_srcdir/helper/seckey.bash-completion" "$@"
+}
+is "$(complete_words seckey md)" "mds" "bash completion offers mds"
+is "$(complete_words seckey mds '')" "import" "and its import"
+is "$(complete_words seckey mds import blob.jwt --r)" "--root" "and --root"
 
 import "$blobs/good-10"
 is "$rc" 2 "mds import without --root is a usage error"
