@@ -53,6 +53,14 @@ static const struct command commands[] = {
 	    "first seconds after they are plugged in, and only with a\n"
 	    "touch.  On a terminal it asks first; elsewhere --yes is\n"
 	    "required.\n" },
+	{ "mds", cmd_mds, "mds import FILE --root ROOT.pem",
+	    "Import a FIDO Metadata Service (MDS3) BLOB, downloaded from\n"
+	    "the FIDO Alliance, into the metadata store (root only).  The\n"
+	    "BLOB is checked offline: its signing certificate must chain to\n"
+	    "ROOT.pem and its signature verify.  A BLOB older than the one\n"
+	    "imported (a lower serial number) is refused.  The metadata names\n"
+	    "models in \"seckey devices\" and is the trust of\n"
+	    "attestation = \"verify\" (pam_seckey.conf(5)).\n" },
 	{ "test", cmd_test, "test [NAME]",
 	    "Try a sign-in as pam_seckey would, without PAM: find a\n"
 	    "registered key, ask for its PIN, wait for the touch, check the\n"

@@ -160,9 +160,45 @@ add_to_list(struct helper_ctx *ctx, struct registration *reg)
 	return EXIT_DONE;
 }
 
+/*
+ * attestation = "verify": the trust is loaded before the key is touched,
+ * so that a missing or unsafe store is refused before the PIN is asked.
+ */
+static int
+load_trust(const struct helper_ctx *ctx, struct seckey_trust **trustp)
+{
+	struct seckey_diag diag;
+	int r;
+
+	*trustp = NULL;
+	if (ctx->policy->attestation != SECKEY_ATTESTATION_VERIFY)
+		return EXIT_DONE;
+	seckey_diag_clear(&diag);
+	if ((r = seckey_trust_load(ctx->policy->state_dir,
+	    ctx->policy->attestation_roots, trustp, &diag)) != SECKEY_OK)
+		return helper_fail(r, &diag);
+
+	return EXIT_DONE;
+}
+
+/* What attestation = "verify" refused, said plainly. */
+static int
+refuse_attestation(int r, const struct seckey_diag *diag)
+{
+	if (r == SECKEY_ERR_MODEL_STATUS)
+		return helper_refuse("the metadata marks this security key "
+		    "model as revoked or compromised (%s); the key was not "
+		    "registered", diag->msg);
+
+	return helper_refuse("the attestation of this security key is not "
+	    "trusted (attestation = \"verify\"): %s; the key was not "
+	    "registered", diag->msg);
+}
+
 static int
 make_credential(struct helper_ctx *ctx, struct seckey_device *dev,
-    const struct seckey_keylist *list, struct seckey_credential **credp)
+    const struct seckey_keylist *list, const struct seckey_trust *trust,
+    struct seckey_credential **credp)
 {
 	struct seckey_register_opts opts;
 	const struct seckey_key *dup = NULL;
@@ -178,6 +214,7 @@ make_credential(struct helper_ctx *ctx, struct seckey_device *dev,
 	opts.rp_id = ctx->policy->rp_id;
 	opts.user_name = ctx->user.name;
 	opts.timeout_ms = (int)ctx->policy->timeout * 1000;
+	opts.trust = trust;
 	seckey_diag_clear(&diag);
 	r = seckey_register(dev, list, &pin, &opts, credp, &dup, &diag);
 	seckey_pin_wipe(&pin);
@@ -191,6 +228,8 @@ make_credential(struct helper_ctx *ctx, struct seckey_device *dev,
 		return helper_refuse("the attestation signature of the "
 		    "security key does not verify; the key was not "
 		    "registered");
+	if (r == SECKEY_ERR_UNTRUSTED || r == SECKEY_ERR_MODEL_STATUS)
+		return refuse_attestation(r, &diag);
 	if (r != SECKEY_OK)
 		return helper_device_fail(dev, r, &diag);
 
@@ -241,15 +280,18 @@ registration(struct helper_ctx *ctx, struct registration *reg,
 	struct seckey_keylist *list = NULL;
 	struct seckey_credential *cred = NULL;
 	struct seckey_device *dev = NULL;
+	struct seckey_trust *trust = NULL;
 	struct seckey_key_info info;
 	int status;
 
 	if ((status = helper_list_read(ctx, SECKEY_MAX_KEYS,
 	    &list)) != EXIT_DONE ||
 	    (status = check_list(ctx, list, reg->name)) != EXIT_DONE ||
+	    (status = load_trust(ctx, &trust)) != EXIT_DONE ||
 	    (status = helper_device_pick(ctx, device, &dev)) != EXIT_DONE ||
 	    (status = check_device(ctx, dev)) != EXIT_DONE ||
-	    (status = make_credential(ctx, dev, list, &cred)) != EXIT_DONE)
+	    (status = make_credential(ctx, dev, list, trust,
+	    &cred)) != EXIT_DONE)
 		goto out;
 	reg->cred = cred;
 	reg->transport = seckey_device_transport(dev);
@@ -263,6 +305,7 @@ registration(struct helper_ctx *ctx, struct registration *reg,
 	status = helper_mapping_print(ctx, &info, reg->mapping);
 out:
 	reg->cred = NULL;
+	seckey_trust_free(&trust);
 	seckey_credential_free(&cred);
 	seckey_device_free(&dev);
 	seckey_keylist_free(&list);

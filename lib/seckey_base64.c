@@ -143,3 +143,37 @@ fail:
 
 	return r;
 }
+
+int
+seckey_base64url_decode(const char *in, size_t len, unsigned char **out,
+    size_t *out_len)
+{
+	char *std;
+	size_t i, padded;
+	int r = SECKEY_ERR_SYNTAX;
+
+	if (in == NULL || out == NULL || out_len == NULL)
+		return SECKEY_ERR_INVAL;
+	*out = NULL;
+	*out_len = 0;
+	if (len % 4 == 1 || len > SIZE_MAX - 4)
+		return SECKEY_ERR_SYNTAX;
+	padded = (len + 3) / 4 * 4;
+	if ((std = malloc(padded + 1)) == NULL)
+		return SECKEY_ERR_NOMEM;
+	/* Into the standard alphabet; its own characters are refused. */
+	for (i = 0; i < len; i++) {
+		if (in[i] == '+' || in[i] == '/' || in[i] == '=' ||
+		    in[i] == '\0')
+			goto fail;
+		std[i] = in[i] == '-' ? '+' : in[i] == '_' ? '/' : in[i];
+	}
+	for (; i < padded; i++)
+		std[i] = '=';
+	std[padded] = '\0';
+	r = seckey_base64_decode(std, out, out_len);
+fail:
+	free(std);
+
+	return r;
+}

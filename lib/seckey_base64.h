@@ -27,4 +27,13 @@ int seckey_base64_encode(const unsigned char *in, size_t len, char **out);
  */
 int seckey_base64_decode(const char *in, unsigned char **out, size_t *out_len);
 
+/*
+ * The URL-safe alphabet without padding (RFC 4648 section 5, as JWS
+ * uses it, RFC 7515 section 2): len characters of in, not NUL-ended.
+ * As strict as seckey_base64_decode(): no padding, no "+" or "/", zero
+ * unused bits.
+ */
+int seckey_base64url_decode(const char *in, size_t len, unsigned char **out,
+    size_t *out_len);
+
 #endif /* SECKEY_BASE64_H */

@@ -59,6 +59,11 @@ static const struct seckey_errname errnames[] = {
 	{ SECKEY_ERR_COUNTER,
 	    "the security key's signature counter went backwards" },
 	{ SECKEY_ERR_NO_PIN, "no PIN was given" },
+	{ SECKEY_ERR_UNTRUSTED, "the security key's attestation is not "
+	    "trusted" },
+	{ SECKEY_ERR_MODEL_STATUS, "the metadata marks this security key "
+	    "model as revoked or compromised" },
+	{ SECKEY_ERR_STALE, "older than the metadata already imported" },
 };
 
 const char *

@@ -59,6 +59,9 @@ enum seckey_err {
 	SECKEY_ERR_RESET_WINDOW = -46,	/* reset only right after plug-in */
 	SECKEY_ERR_COUNTER = -47,	/* signature counter went backwards */
 	SECKEY_ERR_NO_PIN = -48,	/* the caller got no usable PIN */
+	SECKEY_ERR_UNTRUSTED = -49,	/* attestation not chained to a root */
+	SECKEY_ERR_MODEL_STATUS = -50,	/* metadata: model revoked, compromised */
+	SECKEY_ERR_STALE = -51,		/* older metadata than the one kept */
 };
 
 /* A static English sentence for an error code; never NULL. */

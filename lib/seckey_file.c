@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ struct seckey_lock {
 	char		*path;
 	char		*base;
 	bool		 as_user;	/* write as the user */
+	mode_t		 mode;		/* of the file written */
 	uid_t		 uid;
 	gid_t		 gid;
 };
@@ -53,7 +55,7 @@ priv_end(bool dropped, struct seckey_priv *priv, int r,
  * open; fstat then refuses it as not regular.
  */
 static int
-open_file(const struct seckey_walk *w, bool secret, int *fdp,
+open_file(const struct seckey_walk *w, bool secret, size_t max, int *fdp,
     struct seckey_diag *diag)
 {
 	struct stat st;
@@ -87,10 +89,10 @@ open_file(const struct seckey_walk *w, bool secret, int *fdp,
 		    "readable by group or others (chmod 0600)");
 		goto fail;
 	}
-	if (st.st_size > SECKEY_FILE_MAX) {
+	if ((unsigned long long)st.st_size > max) {
 		r = SECKEY_ERR_TOOBIG;
-		seckey_diag_set(diag, w->path, 0, "larger than %d bytes",
-		    SECKEY_FILE_MAX);
+		seckey_diag_set(diag, w->path, 0, "larger than %zu bytes",
+		    max);
 		goto fail;
 	}
 	*fdp = fd;
@@ -106,7 +108,7 @@ fail:
 
 /* Read one byte past the cap, so that a file that grew is caught. */
 static int
-read_all(int fd, const char *path, char **data, size_t *len,
+read_all(int fd, const char *path, size_t max, char **data, size_t *len,
     struct seckey_diag *diag)
 {
 	char *buf;
@@ -114,12 +116,12 @@ read_all(int fd, const char *path, char **data, size_t *len,
 	ssize_t n;
 	int r = SECKEY_ERR_IO;
 
-	if ((buf = malloc(SECKEY_FILE_MAX + 1)) == NULL) {
+	if ((buf = malloc(max + 1)) == NULL) {
 		seckey_diag_set(diag, path, 0, "out of memory");
 		return SECKEY_ERR_NOMEM;
 	}
-	while (have <= SECKEY_FILE_MAX) {
-		n = read(fd, buf + have, SECKEY_FILE_MAX + 1 - have);
+	while (have <= max) {
+		n = read(fd, buf + have, max + 1 - have);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -130,10 +132,9 @@ read_all(int fd, const char *path, char **data, size_t *len,
 			break;
 		have += (size_t)n;
 	}
-	if (have > SECKEY_FILE_MAX) {
+	if (have > max) {
 		r = SECKEY_ERR_TOOBIG;
-		seckey_diag_set(diag, path, 0, "larger than %d bytes",
-		    SECKEY_FILE_MAX);
+		seckey_diag_set(diag, path, 0, "larger than %zu bytes", max);
 		goto fail;
 	}
 	buf[have] = '\0';
@@ -144,14 +145,14 @@ read_all(int fd, const char *path, char **data, size_t *len,
 	r = SECKEY_OK;
 fail:
 	/* A secret's file may have been read in part. */
-	seckey_freezero(buf, SECKEY_FILE_MAX + 1);
+	seckey_freezero(buf, max + 1);
 
 	return r;
 }
 
 static int
 read_checked(const char *path, const struct seckey_user *owner, bool secret,
-    char **data, size_t *len, struct seckey_diag *diag)
+    size_t max, char **data, size_t *len, struct seckey_diag *diag)
 {
 	struct seckey_priv priv;
 	struct seckey_walk w;
@@ -172,9 +173,9 @@ read_checked(const char *path, const struct seckey_user *owner, bool secret,
 		dropped = true;
 	}
 	if ((r = seckey_walk(&w, diag)) != SECKEY_OK ||
-	    (r = open_file(&w, secret, &fd, diag)) != SECKEY_OK)
+	    (r = open_file(&w, secret, max, &fd, diag)) != SECKEY_OK)
 		goto fail;
-	r = read_all(fd, path, data, len, diag);
+	r = read_all(fd, path, max, data, len, diag);
 fail:
 	if (fd >= 0)
 		close(fd);
@@ -193,14 +194,38 @@ int
 seckey_file_read(const char *path, const struct seckey_user *owner,
     char **data, size_t *len, struct seckey_diag *diag)
 {
-	return read_checked(path, owner, false, data, len, diag);
+	return read_checked(path, owner, false, SECKEY_FILE_MAX, data, len,
+	    diag);
+}
+
+const struct seckey_user *
+seckey_file_system_owner(struct seckey_user *self)
+{
+	if (geteuid() == 0)
+		return NULL;
+	self->name = "";
+	self->uid = geteuid();
+	self->gid = getegid();
+	self->home = NULL;
+
+	return self;
+}
+
+int
+seckey_file_read_max(const char *path, const struct seckey_user *owner,
+    size_t max, char **data, size_t *len, struct seckey_diag *diag)
+{
+	if (max == 0 || max > SIZE_MAX - 1)
+		return SECKEY_ERR_INVAL;
+	return read_checked(path, owner, false, max, data, len, diag);
 }
 
 int
 seckey_file_read_secret(const char *path, const struct seckey_user *owner,
     char **data, size_t *len, struct seckey_diag *diag)
 {
-	return read_checked(path, owner, true, data, len, diag);
+	return read_checked(path, owner, true, SECKEY_FILE_MAX, data, len,
+	    diag);
 }
 
 static int
@@ -238,10 +263,13 @@ seckey_file_lock(const char *path, const struct seckey_user *owner,
 	if ((r = seckey_walk_init(&w, path, owner,
 	    (flags & SECKEY_FILE_MKDIR) != 0, diag)) != SECKEY_OK)
 		return r;
+	if (flags & SECKEY_FILE_PUBLIC)
+		w.dir_mode = 0755;
 	r = SECKEY_ERR_NOMEM;
 	if ((lock = calloc(1, sizeof(*lock))) == NULL)
 		goto fail;
 	lock->dir_fd = -1;
+	lock->mode = (flags & SECKEY_FILE_PUBLIC) ? 0644 : 0600;
 	if ((lock->path = strdup(path)) == NULL)
 		goto fail;
 
@@ -298,12 +326,12 @@ write_all(int fd, const unsigned char *p, size_t len)
 
 /* Write, sync and close the temporary file; returns 0 or an errno value. */
 static int
-fill_temp(int fd, const void *data, size_t len)
+fill_temp(int fd, mode_t mode, const void *data, size_t len)
 {
 	int err;
 
 	/* The umask must not decide the mode of a key list. */
-	if (fchmod(fd, 0600) != 0)
+	if (fchmod(fd, mode) != 0)
 		return errno;
 	if ((err = write_all(fd, data, len)) != 0)
 		return err;
@@ -331,7 +359,7 @@ write_temp(const struct seckey_lock *lock, const char *tmp, const void *data,
 	if (fd < 0)
 		return seckey_fs_error(errno, lock->path, diag);
 	*created = true;
-	err = fill_temp(fd, data, len);
+	err = fill_temp(fd, lock->mode, data, len);
 	if (close(fd) != 0 && err == 0)
 		err = errno;
 	if (err != 0) {

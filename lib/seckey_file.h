@@ -45,6 +45,20 @@ int seckey_file_read(const char *path, const struct seckey_user *owner,
     char **data, size_t *len, struct seckey_diag *diag);
 
 /*
+ * The owner to pass for a system file (the policy, state_dir): NULL
+ * (root's only) in a process running as root; in any other process
+ * (the helper run by a user, the test suite) self, filled with its own
+ * account, for a file of its own can only change what that process
+ * itself does.
+ */
+const struct seckey_user *seckey_file_system_owner(struct seckey_user *self);
+
+/* seckey_file_read() with a size cap of max bytes instead of
+ * SECKEY_FILE_MAX, for the larger files of state_dir. */
+int seckey_file_read_max(const char *path, const struct seckey_user *owner,
+    size_t max, char **data, size_t *len, struct seckey_diag *diag);
+
+/*
  * seckey_file_read() for a file that holds a secret (a bind password):
  * it must also be readable by no one but its owner.  Free *data with
  * seckey_freezero(*data, *len).
@@ -54,6 +68,12 @@ int seckey_file_read_secret(const char *path, const struct seckey_user *owner,
 
 /* seckey_file_lock() flag: make missing folders, mode 0700. */
 #define SECKEY_FILE_MKDIR	0x1
+/*
+ * seckey_file_lock() flag: a file every user may read (the metadata of
+ * authenticator models): folders it makes get mode 0755 and
+ * seckey_file_replace() writes mode 0644.
+ */
+#define SECKEY_FILE_PUBLIC	0x2
 
 /* A locked folder, ready for seckey_file_replace(). */
 struct seckey_lock;

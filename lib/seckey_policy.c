@@ -25,6 +25,8 @@
 #define DEFAULT_LDAP_CONF	"/etc/security/seckey-ldap.conf"
 #define DEFAULT_KEYS_CACHE	"/var/cache/seckey"
 #define DEFAULT_KEYS_CACHE_MAX_AGE	(7 * 24 * 3600)
+#define DEFAULT_STATE_DIR	"/var/lib/seckey"
+#define DEFAULT_ATTESTATION_ROOTS	"/etc/security/seckey-roots.pem"
 #define DEFAULT_PIN_PROMPT	"Security key PIN: "
 #define DEFAULT_TOUCH_PROMPT	"Touch your security key now."
 #define DEFAULT_INSERT_PROMPT	"Insert (or tap) your security key."
@@ -201,6 +203,14 @@ check_remote(cfg_t *cfg, cfg_opt_t *opt)
 }
 
 static int
+check_attestation(cfg_t *cfg, cfg_opt_t *opt)
+{
+	static const char *const words[] = { "none", "verify", NULL };
+
+	return check_word(cfg, opt, words, "\"none\" or \"verify\"");
+}
+
+static int
 check_prompt(cfg_t *cfg, cfg_opt_t *opt)
 {
 	const char *s = cfg_opt_getnstr(opt, 0);
@@ -265,6 +275,9 @@ static const struct seckey_conf_check option_checks[] = {
 	{ "touch_prompt",	check_prompt },
 	{ "insert_prompt",	check_prompt },
 	{ "remote",		check_remote },
+	{ "state_dir",		check_fixed_path },
+	{ "attestation",	check_attestation },
+	{ "attestation_roots",	check_fixed_path },
 };
 
 
@@ -382,7 +395,7 @@ remote_of(const char *name)
 static int
 copy_options(cfg_t *cfg, struct seckey_policy *p)
 {
-	char *uv = NULL, *remote = NULL;
+	char *uv = NULL, *remote = NULL, *attestation = NULL;
 	int r;
 
 	if ((r = get_bool(cfg, "enabled", false, &p->enabled)) != SECKEY_OK ||
@@ -416,6 +429,12 @@ copy_options(cfg_t *cfg, struct seckey_policy *p)
 	    (r = get_str(cfg, "insert_prompt", DEFAULT_INSERT_PROMPT,
 	    &p->insert_prompt)) != SECKEY_OK ||
 	    (r = get_str(cfg, "remote", "ignore", &remote)) != SECKEY_OK ||
+	    (r = get_str(cfg, "state_dir", DEFAULT_STATE_DIR,
+	    &p->state_dir)) != SECKEY_OK ||
+	    (r = get_str(cfg, "attestation", "none",
+	    &attestation)) != SECKEY_OK ||
+	    (r = get_str(cfg, "attestation_roots", DEFAULT_ATTESTATION_ROOTS,
+	    &p->attestation_roots)) != SECKEY_OK ||
 	    (r = get_str(cfg, "rp_id", NULL, &p->rp_id)) != SECKEY_OK ||
 	    (r = copy_services(cfg, p)) != SECKEY_OK ||
 	    (r = copy_aaguids(cfg, p)) != SECKEY_OK)
@@ -423,9 +442,12 @@ copy_options(cfg_t *cfg, struct seckey_policy *p)
 	p->user_verification = strcmp(uv, "none") == 0 ? SECKEY_UV_NONE :
 	    SECKEY_UV_PIN;
 	p->remote = remote_of(remote);
+	p->attestation = strcmp(attestation, "verify") == 0 ?
+	    SECKEY_ATTESTATION_VERIFY : SECKEY_ATTESTATION_NONE;
 out:
 	free(uv);
 	free(remote);
+	free(attestation);
 	return r;
 }
 
@@ -528,6 +550,9 @@ seckey_policy_parse(const char *text, size_t len, const char *file,
 		CFG_STR("touch_prompt", 0, CFGF_NODEFAULT),
 		CFG_STR("insert_prompt", 0, CFGF_NODEFAULT),
 		CFG_STR("remote", 0, CFGF_NODEFAULT),
+		CFG_STR("state_dir", 0, CFGF_NODEFAULT),
+		CFG_STR("attestation", 0, CFGF_NODEFAULT),
+		CFG_STR("attestation_roots", 0, CFGF_NODEFAULT),
 		CFG_BOOL("debug", cfg_false, CFGF_NODEFAULT),
 		SECKEY_CONF_CTX_OPT,
 		CFG_END()
@@ -612,6 +637,8 @@ seckey_policy_free(struct seckey_policy **policyp)
 	free(p->pin_prompt);
 	free(p->touch_prompt);
 	free(p->insert_prompt);
+	free(p->state_dir);
+	free(p->attestation_roots);
 	free(p);
 	*policyp = NULL;
 }
@@ -652,6 +679,12 @@ const char *
 seckey_uv_name(enum seckey_uv uv)
 {
 	return uv == SECKEY_UV_NONE ? "none" : "pin";
+}
+
+const char *
+seckey_attestation_name(enum seckey_attestation attestation)
+{
+	return attestation == SECKEY_ATTESTATION_VERIFY ? "verify" : "none";
 }
 
 const char *

@@ -41,6 +41,12 @@ enum seckey_remote {
 	SECKEY_REMOTE_ALLOW,	/* as a local sign-in */
 };
 
+/* What registration asks of a key's attestation. */
+enum seckey_attestation {
+	SECKEY_ATTESTATION_NONE,	/* its signature only */
+	SECKEY_ATTESTATION_VERIFY,	/* chained to the maker (seckey_attest.h) */
+};
+
 struct seckey_policy {
 	bool			 enabled;
 	char			*rp_id;
@@ -65,6 +71,9 @@ struct seckey_policy {
 	char			*touch_prompt;
 	char			*insert_prompt;
 	enum seckey_remote	 remote;
+	char			*state_dir;	/* pam_seckey's own files */
+	enum seckey_attestation	 attestation;
+	char			*attestation_roots;	/* a PEM bundle */
 	bool			 debug;
 };
 
@@ -96,6 +105,9 @@ bool seckey_policy_aaguid_allowed(const struct seckey_policy *policy,
 
 /* "pin" or "none". */
 const char *seckey_uv_name(enum seckey_uv uv);
+
+/* "none" or "verify". */
+const char *seckey_attestation_name(enum seckey_attestation attestation);
 
 /* "ignore", "deny" or "allow". */
 const char *seckey_remote_name(enum seckey_remote remote);

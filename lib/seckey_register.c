@@ -7,7 +7,10 @@
  * discoverable, so the key never hands the id back, and a random one
  * links nothing across machines.  The attestation is checked with the
  * key's certificate (or, for self attestation, with the new public key
- * itself); the certificate is not chained to a vendor root.
+ * itself); with attestation = "verify" the certificate must also chain
+ * to a root trusted for the model (seckey_attest.h).  The model
+ * (AAGUID) is always the one in the attested credential data, never
+ * what getInfo claimed.
  */
 #include "config.h"
 
@@ -173,10 +176,31 @@ make_cred(struct seckey_device *dev, fido_cred_t **credp,
 	return SECKEY_OK;
 }
 
+/* The attested model, checked against the trust when there is one. */
+static int
+check_trust(const fido_cred_t *cred, const struct seckey_trust *trust,
+    struct seckey_diag *diag)
+{
+	struct seckey_aaguid aaguid;
+
+	if (trust == NULL)
+		return SECKEY_OK;
+	if (seckey_aaguid_from_bytes(fido_cred_aaguid_ptr(cred),
+	    fido_cred_aaguid_len(cred), &aaguid) != SECKEY_OK) {
+		seckey_diag_set(diag, NULL, 0, "the new credential names no "
+		    "model (AAGUID)");
+		return SECKEY_ERR_UNTRUSTED;
+	}
+
+	return seckey_attest_check(trust, &aaguid, fido_cred_attstmt_ptr(cred),
+	    fido_cred_attstmt_len(cred), diag);
+}
+
 /* The flags first: fido_cred_verify() would call a missing UV flag a
  * bad attestation. */
 static int
-check_cred(const fido_cred_t *cred, struct seckey_diag *diag)
+check_cred(const fido_cred_t *cred, const struct seckey_trust *trust,
+    struct seckey_diag *diag)
 {
 	const char *fmt = fido_cred_fmt(cred);
 	uint8_t flags = fido_cred_flags(cred);
@@ -202,7 +226,7 @@ check_cred(const fido_cred_t *cred, struct seckey_diag *diag)
 		return SECKEY_ERR_SIGNATURE;
 	}
 
-	return SECKEY_OK;
+	return check_trust(cred, trust, diag);
 }
 
 /* The COSE public key of cred as an OpenSSL key. */
@@ -315,7 +339,7 @@ seckey_register(struct seckey_device *dev,
 	    diag)) != SECKEY_OK ||
 	    (r = make_cred(dev, &cred, exclude, nexclude, pin, opts, &dup,
 	    diag)) != SECKEY_OK ||
-	    (r = check_cred(cred, diag)) != SECKEY_OK)
+	    (r = check_cred(cred, opts->trust, diag)) != SECKEY_OK)
 		goto fail;
 	r = extract(cred, credp, diag);
 fail:

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "seckey_attest.h"
 #include "seckey_device.h"
 #include "seckey_error.h"
 #include "seckey_keylist.h"
@@ -22,6 +23,9 @@ struct seckey_register_opts {
 	const char	*rp_id;
 	const char	*user_name;	/* for the credential's user entity */
 	int		 timeout_ms;	/* for the touch */
+	/* attestation = "verify": the trust to check the attestation
+	 * certificate against (seckey_attest.h); NULL: "none". */
+	const struct seckey_trust *trust;
 };
 
 /* What registration produced: everything a key list entry needs. */
@@ -41,6 +45,8 @@ struct seckey_credential {
  * (the key holds one of exclude's credentials; *dupp then names it when
  * a silent probe finds which), SECKEY_ERR_TIMEOUT (no touch),
  * SECKEY_ERR_SIGNATURE (the attestation does not verify),
+ * SECKEY_ERR_UNTRUSTED and SECKEY_ERR_MODEL_STATUS (opts->trust refuses
+ * the attestation, see seckey_attest_check),
  * SECKEY_ERR_FLAGS (no user presence or verification),
  * SECKEY_ERR_UNSUPPORTED (no algorithm in common, no attestation),
  * SECKEY_ERR_FIDO (a malformed answer), SECKEY_ERR_DEVICE_LOST, ...

@@ -140,7 +140,7 @@ open_component(const struct seckey_walk *w, int parent, const char *comp,
 	snprintf(name, sizeof(name), "%.*s", (int)end, w->path);
 	fd = openat(parent, comp, flags);
 	if (fd < 0 && errno == ENOENT && w->mkdirs) {
-		if (mkdirat(parent, comp, 0700) != 0 && errno != EEXIST)
+		if (mkdirat(parent, comp, w->dir_mode) != 0 && errno != EEXIST)
 			return seckey_fs_error(errno, name, diag);
 		fd = openat(parent, comp, flags);
 	}
@@ -180,6 +180,7 @@ seckey_walk_init(struct seckey_walk *w, const char *path,
 	w->dir_fd = -1;
 	w->path = path;
 	w->mkdirs = mkdirs;
+	w->dir_mode = 0700;
 	w->uid = owner != NULL ? owner->uid : 0;
 	if (check_path(path, diag) != SECKEY_OK)
 		return SECKEY_ERR_INVAL;

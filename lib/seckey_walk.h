@@ -23,6 +23,7 @@ struct seckey_walk {
 	uid_t		 uid;		/* allowed owner, or root */
 	size_t		 home_len;	/* home prefix length, or 0 */
 	bool		 mkdirs;
+	mode_t		 dir_mode;	/* of the folders made: 0700 */
 	int		 dir_fd;	/* out: O_PATH fd of the folder */
 	const char	*base;		/* out: name in the folder */
 };

@@ -5,7 +5,7 @@
 # build, gcc included, runs them.  A crash or a failed check fails.
 . "$top_srcdir/tests/sh/tap.sh"
 
-targets="policy keylist passkey base64 pubkey pam"
+targets="policy keylist passkey base64 pubkey pam mds"
 inputs=()
 for t in $targets; do
 	for f in "$top_srcdir/fuzz/corpus/fuzz_$t"/* \

@@ -32,10 +32,16 @@ test_defaults(void)
 
 	is_int(parse("", &p, &diag), SECKEY_OK, "an empty policy is valid");
 	if (p == NULL) {
-		skip(14, "no policy");
+		skip(17, "no policy");
 		return;
 	}
 	ok(!p->enabled, "enabled defaults to false");
+	is_str(p->state_dir, "/var/lib/seckey", "state_dir");
+	ok(p->attestation == SECKEY_ATTESTATION_NONE &&
+	    strcmp(seckey_attestation_name(p->attestation), "none") == 0,
+	    "attestation defaults to none");
+	is_str(p->attestation_roots, "/etc/security/seckey-roots.pem",
+	    "attestation_roots");
 	is_str(p->rp_id, "pam://testhost", "rp_id defaults to pam:// + host");
 	is_str(p->keys_file, "%h/.config/seckey/keys.conf", "keys_file");
 	is_int(p->max_keys, 10, "max_keys defaults to 10");
@@ -92,6 +98,9 @@ static const char every_option[] =
     "    \"cb69481e-8ff7-4039-93ec-0a2729a154a8\"}\n"
     "pin_prompt = \"Code PIN de la cl\xc3\xa9 : \"\n"
     "touch_prompt = \"Touchez la cl\xc3\xa9.\"\n"
+    "state_dir = \"/srv/seckey/state\"\n"
+    "attestation = \"verify\"\n"
+    "attestation_roots = \"/etc/ssl/fido-roots.pem\"\n"
     "debug = on\n";
 
 static void
@@ -105,10 +114,16 @@ test_every_option(void)
 	    "every option parses");
 	if (p == NULL) {
 		note("%s:%d: %s", diag.file, diag.line, diag.msg);
-		skip(14, "no policy");
+		skip(17, "no policy");
 		return;
 	}
 	ok(p->enabled, "enabled");
+	is_str(p->state_dir, "/srv/seckey/state", "state_dir");
+	ok(p->attestation == SECKEY_ATTESTATION_VERIFY &&
+	    strcmp(seckey_attestation_name(p->attestation), "verify") == 0,
+	    "attestation verify");
+	is_str(p->attestation_roots, "/etc/ssl/fido-roots.pem",
+	    "attestation_roots");
 	is_str(p->rp_id, "pam://fleet.example", "rp_id");
 	is_str(p->keys_file, "/etc/security/seckey.d/%u.conf", "keys_file");
 	is_int(p->max_keys, 3, "max_keys");
@@ -226,6 +241,14 @@ static const struct bad_case bad_cases[] = {
 	    "between 1 and 60" },
 	{ "keys_command_timeout = 61\n", SECKEY_ERR_RANGE, 1,
 	    "between 1 and 60" },
+	{ "state_dir = \"var/lib/seckey\"\n", SECKEY_ERR_SYNTAX, 1,
+	    "state_dir must be an absolute path" },
+	{ "state_dir = \"/var/lib/%u\"\n", SECKEY_ERR_SYNTAX, 1,
+	    "state_dir" },
+	{ "attestation = \"yes\"\n", SECKEY_ERR_SYNTAX, 1,
+	    "attestation must be \"none\" or \"verify\"" },
+	{ "attestation_roots = \"roots.pem\"\n", SECKEY_ERR_SYNTAX, 1,
+	    "attestation_roots must be an absolute path" },
 };
 
 static void

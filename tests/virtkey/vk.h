@@ -114,6 +114,20 @@ struct vk_config {
 	unsigned int		 evil;		/* VK_EVIL_* */
 	unsigned int		 evil_on;	/* VK_EVIL_ON_* */
 	size_t			 resident;	/* discoverable slots; 0: none */
+	const char		*attest_ca;	/* "CERT.pem,KEY.pem" or NULL */
+	int			 attest_self;	/* no x5c: self attestation */
+};
+
+/*
+ * --attest-ca: the attestation certificate issued by that CA for the
+ * key's attestation key, made at start and never saved; the CA's own
+ * certificate follows in x5c unless it is self-issued (a root).
+ */
+struct vk_attest {
+	uint8_t		*cert;
+	size_t		 cert_len;
+	uint8_t		*ca;
+	size_t		 ca_len;
 };
 
 /* Authenticator data flags. */
@@ -289,6 +303,7 @@ struct vk {
 	int			 unplugged;
 	int			 evil_now;	/* --evil-on names this request */
 	struct vk_next		 next;
+	struct vk_attest	 attest;	/* --attest-ca */
 };
 
 extern volatile sig_atomic_t vk_stop;
@@ -414,8 +429,10 @@ cbor_item_t *vk_key_cose(const EVP_PKEY *, int);
 EVP_PKEY *vk_key_from_cose(const cbor_item_t *);
 int	vk_ecdh(EVP_PKEY *, EVP_PKEY *, uint8_t *);
 
-/* vk_cert.c: the self-signed attestation certificate. */
+/* vk_cert.c: the self-signed attestation certificate, or one a CA issues. */
 int	vk_cert_create(const uint8_t *, uint8_t **, size_t *);
+int	vk_cert_issue(const char *, const uint8_t *, struct vk_attest *);
+void	vk_attest_clear(struct vk_attest *);
 extern const uint8_t vk_aaguid[VK_AAGUID_LEN];
 
 /* vk_state.c: the state file. */

@@ -3,7 +3,8 @@
  * self-signed attestation certificate made once per key, as WebAuthn's
  * "packed" attestation asks: X.509 v3, subject C/O/OU="Authenticator
  * Attestation"/CN, basicConstraints CA:FALSE and the FIDO AAGUID
- * extension (1.3.6.1.4.1.45724.1.1.4, not critical).
+ * extension (1.3.6.1.4.1.45724.1.1.4, not critical).  With --attest-ca
+ * the same certificate is issued by a test CA instead, at every start.
  */
 #include "config.h"
 
@@ -14,6 +15,7 @@
 #include <openssl/asn1.h>
 #include <openssl/bn.h>
 #include <openssl/objects.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -27,8 +29,9 @@ const uint8_t vk_aaguid[VK_AAGUID_LEN] = {
 
 #define CERT_DAYS	(20 * 365)
 
+/* The subject; the issuer too unless issuer is given (a CA's name). */
 static int
-cert_name(X509 *x)
+cert_name(X509 *x, const X509_NAME *issuer)
 {
 	X509_NAME	*name = X509_get_subject_name(x);
 	static const char *const fields[][2] = {
@@ -43,7 +46,8 @@ cert_name(X509 *x)
 		    MBSTRING_ASC, (const unsigned char *)fields[i][1], -1, -1,
 		    0) != 1)
 			return -1;
-	return X509_set_issuer_name(x, name) == 1 ? 0 : -1;
+	return X509_set_issuer_name(x, issuer != NULL ? issuer : name) == 1 ?
+	    0 : -1;
 }
 
 static int
@@ -139,7 +143,7 @@ vk_cert_create(const uint8_t *att_priv, uint8_t **der, size_t *der_len)
 	    X509_gmtime_adj(X509_getm_notBefore(x), -86400) == NULL ||
 	    X509_time_adj_ex(X509_getm_notAfter(x), CERT_DAYS, 0,
 	    NULL) == NULL || X509_set_pubkey(x, pkey) != 1 ||
-	    cert_name(x) != 0 || cert_extensions(x) != 0 ||
+	    cert_name(x, NULL) != 0 || cert_extensions(x) != 0 ||
 	    X509_sign(x, pkey, EVP_sha256()) <= 0 ||
 	    cert_der(x, der, der_len) != 0)
 		goto fail;
@@ -147,5 +151,75 @@ vk_cert_create(const uint8_t *att_priv, uint8_t **der, size_t *der_len)
 fail:
 	X509_free(x);
 	EVP_PKEY_free(pkey);
+	return r;
+}
+
+/* "CERT.pem,KEY.pem": the CA's certificate and private key. */
+static int
+ca_load(const char *spec, X509 **ca, EVP_PKEY **ca_key)
+{
+	char		*cert_path = NULL, *comma;
+	FILE		*f = NULL;
+	int		 r = -1;
+
+	if ((cert_path = strdup(spec)) == NULL ||
+	    (comma = strchr(cert_path, ',')) == NULL)
+		goto fail;
+	*comma = '\0';
+	if ((f = fopen(cert_path, "r")) == NULL ||
+	    (*ca = PEM_read_X509(f, NULL, NULL, NULL)) == NULL)
+		goto fail;
+	fclose(f);
+	if ((f = fopen(comma + 1, "r")) == NULL ||
+	    (*ca_key = PEM_read_PrivateKey(f, NULL, NULL, NULL)) == NULL)
+		goto fail;
+	r = 0;
+fail:
+	if (f != NULL)
+		fclose(f);
+	free(cert_path);
+	return r;
+}
+
+void
+vk_attest_clear(struct vk_attest *at)
+{
+	free(at->cert);
+	free(at->ca);
+	memset(at, 0, sizeof(*at));
+}
+
+/* --attest-ca SPEC: the attestation certificate of att_priv from a CA. */
+int
+vk_cert_issue(const char *spec, const uint8_t *att_priv, struct vk_attest *at)
+{
+	EVP_PKEY	*pkey = NULL, *ca_key = NULL;
+	X509		*x = NULL, *ca = NULL;
+	int		 r = -1;
+
+	if (ca_load(spec, &ca, &ca_key) != 0) {
+		vk_warnx("--attest-ca: cannot read %s", spec);
+		goto fail;
+	}
+	if ((pkey = vk_key_from_private(VK_COSE_ES256, att_priv)) == NULL ||
+	    (x = X509_new()) == NULL || X509_set_version(x, 2) != 1 ||
+	    cert_serial(x) != 0 ||
+	    X509_gmtime_adj(X509_getm_notBefore(x), -86400) == NULL ||
+	    X509_time_adj_ex(X509_getm_notAfter(x), CERT_DAYS, 0,
+	    NULL) == NULL || X509_set_pubkey(x, pkey) != 1 ||
+	    cert_name(x, X509_get_subject_name(ca)) != 0 ||
+	    cert_extensions(x) != 0 || X509_sign(x, ca_key, EVP_sha256()) <= 0 ||
+	    cert_der(x, &at->cert, &at->cert_len) != 0)
+		goto fail;
+	/* An intermediate goes along; a root is the verifier's to have. */
+	if (X509_check_issued(ca, ca) != X509_V_OK &&
+	    cert_der(ca, &at->ca, &at->ca_len) != 0)
+		goto fail;
+	r = 0;
+fail:
+	X509_free(x);
+	X509_free(ca);
+	EVP_PKEY_free(pkey);
+	EVP_PKEY_free(ca_key);
 	return r;
 }

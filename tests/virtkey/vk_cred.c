@@ -215,28 +215,56 @@ mc_exclude(struct vk *vk, const struct mc_req *req, const uint8_t *rp_hash,
 	return CTAP2_ERR_CREDENTIAL_EXCLUDED;
 }
 
-/* attStmt: {"alg": -7, "sig": sig, "x5c": [certificate]}. */
+/* x5c: the attestation certificate, then the issuing CA's (--attest-ca). */
+static cbor_item_t *
+att_x5c(const struct vk *vk)
+{
+	const struct vk_attest *at = &vk->attest;
+	cbor_item_t	*x5c;
+	int		 bad;
+
+	if ((x5c = cbor_new_definite_array(at->ca != NULL ? 2 : 1)) == NULL)
+		return NULL;
+	bad = at->cert != NULL ?
+	    vk_cbor_push(x5c, vk_cbor_new_bytes(at->cert, at->cert_len)) :
+	    vk_cbor_push(x5c, vk_cbor_new_bytes(vk->st.att_cert,
+	    vk->st.att_cert_len));
+	if (at->ca != NULL)
+		bad |= vk_cbor_push(x5c, vk_cbor_new_bytes(at->ca, at->ca_len));
+	if (bad)
+		cbor_decref(&x5c);
+	return x5c;
+}
+
+/*
+ * attStmt: {"alg": -7, "sig": sig, "x5c": [certificate, ...]}, or with
+ * --attest-self {"alg": alg, "sig": sig} signed by the credential's own
+ * key (cred_key, of alg).
+ */
 static cbor_item_t *
 att_stmt(const struct vk *vk, const uint8_t *auth_data, size_t ad_len,
-    const struct mc_req *req)
+    const struct mc_req *req, EVP_PKEY *cred_key)
 {
-	EVP_PKEY	*att = NULL;
+	EVP_PKEY	*att = NULL, *signer = cred_key;
 	cbor_item_t	*map = NULL, *x5c = NULL;
 	uint8_t		 sig[80];
 	size_t		 sig_len = 0;
-	int		 bad;
+	int		 alg = req->alg, bad;
 
-	if ((att = vk_key_from_private(VK_COSE_ES256, vk->st.att_key)) ==
-	    NULL || vk_key_sign(att, VK_COSE_ES256, auth_data, ad_len,
-	    req->cdh, req->cdh_len, sig, &sig_len) != 0 ||
-	    (x5c = cbor_new_definite_array(1)) == NULL ||
-	    vk_cbor_push(x5c, vk_cbor_new_bytes(vk->st.att_cert,
-	    vk->st.att_cert_len)) != 0 ||
-	    (map = cbor_new_definite_map(3)) == NULL)
+	if (!vk->cfg.attest_self) {
+		alg = VK_COSE_ES256;
+		if ((signer = att = vk_key_from_private(VK_COSE_ES256,
+		    vk->st.att_key)) == NULL || (x5c = att_x5c(vk)) == NULL)
+			goto fail;
+	}
+	if (vk_key_sign(signer, alg, auth_data, ad_len, req->cdh,
+	    req->cdh_len, sig, &sig_len) != 0 ||
+	    (map = cbor_new_definite_map(x5c != NULL ? 3 : 2)) == NULL)
 		goto fail;
-	bad = vk_cbor_put_str(map, "alg", vk_cbor_new_int(VK_COSE_ES256));
+	bad = vk_cbor_put_str(map, "alg", vk_cbor_new_int(alg));
 	bad |= vk_cbor_put_str(map, "sig", vk_cbor_new_bytes(sig, sig_len));
-	bad |= vk_cbor_put_str(map, "x5c", x5c);
+	if (x5c != NULL)
+		bad |= vk_cbor_put_str(map, "x5c", x5c);
 	x5c = NULL;
 	if (bad)
 		cbor_decref(&map);
@@ -249,7 +277,7 @@ fail:
 
 /* The attestation object: {1: "packed", 2: authData, 3: attStmt}. */
 static int
-mc_reply(const struct vk *vk, const struct mc_req *req,
+mc_reply(const struct vk *vk, const struct mc_req *req, EVP_PKEY *cred_key,
     const uint8_t *auth_data, size_t ad_len, struct vk_reply *reply)
 {
 	cbor_item_t	*map;
@@ -261,7 +289,7 @@ mc_reply(const struct vk *vk, const struct mc_req *req,
 	    vk_cbor_put_int(map, 2, vk_cbor_new_bytes(auth_data,
 	    ad_len)) == 0 &&
 	    vk_cbor_put_int(map, 3, att_stmt(vk, auth_data, ad_len,
-	    req)) == 0 && vk_reply_item(vk, reply, map) == 0)
+	    req, cred_key)) == 0 && vk_reply_item(vk, reply, map) == 0)
 		r = CTAP2_OK;
 	cbor_decref(&map);
 	return r;
@@ -362,7 +390,7 @@ mc_create(struct vk *vk, const struct mc_req *req, const uint8_t *rp_hash,
 	    vk_authdata(vk, rp_hash, flags | FLAG_AT, vk->st.sign_count, id,
 	    id_len, cose, ext, &auth_data, &ad_len) != 0)
 		goto fail;
-	r = mc_reply(vk, req, auth_data, ad_len, reply);
+	r = mc_reply(vk, req, key, auth_data, ad_len, reply);
 fail:
 	OPENSSL_cleanse(priv, sizeof(priv));
 	free(auth_data);

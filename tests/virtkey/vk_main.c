@@ -25,7 +25,7 @@ enum {
 	OPT_SOCKET = 256, OPT_STATE, OPT_TRANSPORT, OPT_MAX_CREDS, OPT_TOUCH,
 	OPT_TOUCH_TIMEOUT, OPT_LATENCY, OPT_LOG, OPT_PIN_PROTOCOLS,
 	OPT_RESET_WINDOW, OPT_UV_NOT_REQUIRED, OPT_EVIL, OPT_EVIL_ON,
-	OPT_RESIDENT, OPT_HELP,
+	OPT_RESIDENT, OPT_HELP, OPT_ATTEST_CA, OPT_ATTEST_SELF,
 };
 
 static const struct option long_options[] = {
@@ -44,6 +44,8 @@ static const struct option long_options[] = {
 	{ "evil-on",		required_argument, NULL, OPT_EVIL_ON },
 	{ "resident",		required_argument, NULL, OPT_RESIDENT },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
+	{ "attest-ca",		required_argument, NULL, OPT_ATTEST_CA },
+	{ "attest-self",	no_argument,	   NULL, OPT_ATTEST_SELF },
 	{ NULL,			0,		   NULL, 0 },
 };
 
@@ -82,7 +84,8 @@ usage(void)
 	    "truncated,wrong-cid,\n"
 	    "\t       oversized,endless-keepalive,disconnect,counter-back,"
 	    "phish]\n"
-	    "\t[--evil-on assert,probe,info|all] [--resident N]\n");
+	    "\t[--evil-on assert,probe,info|all] [--resident N]\n"
+	    "\t[--attest-ca CERT.pem,KEY.pem | --attest-self]\n");
 }
 
 static int
@@ -251,6 +254,14 @@ parse_option(struct vk_config *cfg, int ch, const char *arg)
 			return -1;
 		cfg->resident = (size_t)v;
 		return 0;
+	case OPT_ATTEST_CA:
+		if (strchr(arg, ',') == NULL)
+			return -1;
+		cfg->attest_ca = arg;
+		return 0;
+	case OPT_ATTEST_SELF:
+		cfg->attest_self = 1;
+		return 0;
 	default:
 		return -1;
 	}
@@ -282,7 +293,8 @@ parse_args(struct vk_config *cfg, int argc, char **argv)
 		}
 	}
 	if (optind != argc || cfg->socket_path == NULL ||
-	    cfg->state_path == NULL)
+	    cfg->state_path == NULL ||
+	    (cfg->attest_ca != NULL && cfg->attest_self))
 		return -1;
 	return 0;
 }
@@ -329,7 +341,9 @@ main(int argc, char **argv)
 	}
 	vk.boot_ms = vk_now_ms();
 	if (signals_setup() != 0 || vk_log_open(&vk) != 0 ||
-	    vk_state_load(&vk) != 0 || vk_pin_init(&vk) != 0 ||
+	    vk_state_load(&vk) != 0 || (vk.cfg.attest_ca != NULL &&
+	    vk_cert_issue(vk.cfg.attest_ca, vk.st.att_key, &vk.attest) != 0) ||
+	    vk_pin_init(&vk) != 0 ||
 	    vk_hid_new(&vk) != 0 || vk_hid_listen(&vk) != 0)
 		goto fail;
 	vk_hid_run(&vk);
@@ -340,6 +354,7 @@ fail:
 	vk_hid_free(&vk);
 	vk_pin_clear(&vk);
 	vk_state_clear(&vk);
+	vk_attest_clear(&vk.attest);
 	vk_log_close(&vk);
 	return r;
 }

@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/sh/tap.sh"
 . "$top_srcdir/tests/sh/virtkey.sh"
 command -v fido2-cred >/dev/null || plan_skip_all "fido2-tools is not installed"
-plan 20
+plan 26
 
 state="$TEST_TMP/state"
 work="$TEST_TMP/work"
@@ -61,5 +61,32 @@ last=$(counter "$work/assert.eddsa")
 ok "$([ "$last" -gt "$first" ] && echo 0 || echo 1)" "the sign counter grows ($first, then $last)"
 vk --state "$state" -- 'echo 1234 | '"$NOTTY"' fido2-assert -G -t pin=true -i "$work/assert.in" -o "$work/assert.again" "$DEV0"'
 ok "$([ "$(counter "$work/assert.again")" -gt "$last" ] && echo 0 || echo 1)" "and is kept across restarts of the key"
+
+# --attest-ca: the attestation certificate issued by a CA (here an
+# intermediate, which goes along in x5c), and --attest-self.
+pki="$TEST_TMP/pki"
+mkdir -p "$pki"
+openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$pki/root.key" -subj "/CN=Test maker root" -days 30 \
+	-addext basicConstraints=critical,CA:TRUE -out "$pki/root.pem" 2>/dev/null
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$pki/ca.key" -subj "/CN=Test maker CA" -out "$pki/ca.csr" 2>/dev/null
+printf 'basicConstraints=critical,CA:TRUE\n' > "$pki/ca.ext"
+openssl x509 -req -in "$pki/ca.csr" -CA "$pki/root.pem" -CAkey "$pki/root.key" \
+	-set_serial 7 -days 30 -extfile "$pki/ca.ext" -out "$pki/ca.pem" 2>/dev/null
+export pki
+vk --state "$state" --attest-ca "$pki/ca.pem,$pki/ca.key" -- 'echo 1234 | '"$NOTTY"' fido2-cred -M -i "$work/cred.in" -o "$work/cred.ca" "$DEV0" es256'
+is "$rc" 0 "fido2-cred -M with --attest-ca"
+run fido2-cred -V -v -i "$work/cred.ca" es256
+is "$rc" 0 "fido2-cred -V verifies the attestation"
+sed -n 7p "$work/cred.ca" | base64 -d | openssl x509 -inform DER -out "$work/leaf.pem" 2>/dev/null
+run openssl verify -CAfile "$pki/root.pem" -untrusted "$pki/ca.pem" "$work/leaf.pem"
+is "$rc" 0 "its certificate chains to the CA's root"
+like "$(openssl x509 -in "$work/leaf.pem" -noout -text)" '1\.3\.6\.1\.4\.1\.45724\.1\.1\.4' "and carries the AAGUID extension"
+
+vk --state "$state" --attest-self -- 'echo 1234 | '"$NOTTY"' fido2-cred -M -i "$work/cred.in" -o "$work/cred.self" "$DEV0" es256'
+is "$rc" 0 "fido2-cred -M with --attest-self"
+run fido2-cred -V -v -i "$work/cred.self" es256
+is "$rc" 0 "fido2-cred -V verifies the self attestation"
 
 done_testing
