@@ -9,6 +9,10 @@
  * written value carries its name, generated ones too), and the written
  * values as directory values give the same list again.  A refused input
  * leaves nothing behind and says why without a control character.
+ * The lines that parse, taken as the values seckey-keys-ldap --edit
+ * read, give it nothing to write when the list comes back as it was,
+ * and one deletion per value when it comes back empty
+ * (seckey_ldap_edit_plan()).
  */
 #include <config.h>
 
@@ -16,6 +20,7 @@
 
 #include "fuzz_check.h"
 #include "fuzz_keys.h"
+#include "seckey_ldap_edit.h"
 #include "seckey_passkey.h"
 
 /* Write key as a value and read it back; *valuep: the value, or NULL. */
@@ -74,6 +79,67 @@ out:
 	seckey_keylist_free(&again);
 }
 
+/* Only spaces and tabs (the input is not NUL-terminated). */
+static bool
+blank(const char *line, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (line[i] != ' ' && line[i] != '\t')
+			return false;
+
+	return true;
+}
+
+/* The input's lines that are not blank, as directory values. */
+static size_t
+split_values(const char *text, size_t size, const char **values, size_t *lens,
+    size_t max)
+{
+	size_t at = 0, len, n = 0;
+	const char *nl;
+
+	while (at < size && n < max) {
+		nl = memchr(text + at, '\n', size - at);
+		len = nl != NULL ? (size_t)(nl - (text + at)) : size - at;
+		if (len > 0 && text[at + len - 1] == '\r')
+			len--;
+		if (!blank(text + at, len)) {
+			values[n] = text + at;
+			lens[n++] = len;
+		}
+		at += (nl != NULL ? (size_t)(nl - (text + at)) + 1 : size - at);
+	}
+
+	return n;
+}
+
+/* The edit mode's plan over the values that made list. */
+static void
+check_plan(const char *text, size_t size, const struct seckey_keylist *list)
+{
+	struct seckey_keylist *none = seckey_keylist_new();
+	struct seckey_ldap_plan plan;
+	const char *values[SECKEY_MAX_KEYS + 1];
+	size_t lens[SECKEY_MAX_KEYS + 1], n;
+	int r;
+
+	n = split_values(text, size, values, lens, SECKEY_MAX_KEYS + 1);
+	FUZZ_CHECK(n == list->count);
+	r = seckey_ldap_edit_plan(values, lens, n, list, &plan, NULL);
+	FUZZ_CHECK(r == SECKEY_OK || r == SECKEY_ERR_NOMEM);
+	FUZZ_CHECK(plan.del_len == 0 && plan.add_len == 0);
+	seckey_ldap_plan_clear(&plan);
+	if (none == NULL)
+		return;
+	r = seckey_ldap_edit_plan(values, lens, n, none, &plan, NULL);
+	FUZZ_CHECK(r == SECKEY_ERR_NOMEM ||
+	    (r == SECKEY_OK && plan.del_len == n && plan.add_len == 0));
+	seckey_ldap_plan_clear(&plan);
+	seckey_keylist_free(&none);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -92,6 +158,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		fuzz_check_list(list);
 		check_round_trip(list);
+		check_plan((const char *)data, size, list);
 	}
 	seckey_keylist_free(&list);
 

@@ -88,6 +88,10 @@ helper_load(struct helper_ctx *ctx, bool need_store)
 	if (need_store && (r = seckey_store_open(ctx->policy, &ctx->owner,
 	    &ctx->store, &diag)) != SECKEY_OK)
 		return helper_fail(r, &diag);
+	/* keys = "ldap": the user's directory password, when it is needed. */
+	if (need_store)
+		seckey_store_set_secret_fn(ctx->store, helper_store_secret,
+		    NULL);
 
 	return EXIT_DONE;
 }

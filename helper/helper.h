@@ -87,6 +87,9 @@ void helper_user_free(struct helper_user *user);
 /* tty.c */
 bool helper_on_terminal(void);
 int helper_read_pin(const char *prompt, struct seckey_pin *pin);
+/* seckey_store_secret_fn: a password, as a PIN is read; says why not. */
+int helper_store_secret(const char *prompt, char *buf, size_t size,
+    void *arg);
 bool helper_confirm(const char *prompt, const char *word);
 void helper_prompt(const char *text);
 

@@ -2,6 +2,12 @@
  * register.c: "seckey register [--name NAME] [--device PATH]
  * [--print-mapping[=value|ldif]]" (the mapping: mapping.c).
  *
+ * With keys = "ldap" the new key goes into the user's directory entry
+ * (lib/seckey_store_ldap.c), except with --print-mapping: then nothing
+ * is written anywhere and the value is printed, for a directory whose
+ * administrator adds it (ipa user-add-passkey).  keys = "command" is
+ * read-only, but --print-mapping works there too, for the same reason.
+ *
  * Everything that can be refused without the key is refused before the
  * PIN is asked for: a full list, a name in use, a key without a PIN, a
  * model the policy does not allow.  The list is read again under the
@@ -30,6 +36,7 @@ struct registration {
 	enum seckey_transport		 transport;
 	time_t				 created;
 	enum helper_mapping		 mapping;	/* --print-mapping */
+	bool				 print_only;	/* a store not a file */
 	char				 chosen[SECKEY_NAME_MAX * 4 + 1];
 };
 
@@ -181,6 +188,26 @@ load_trust(const struct helper_ctx *ctx, struct seckey_trust **trustp)
 	return EXIT_DONE;
 }
 
+/* --print-mapping on a store seckey does not write: the name only. */
+static int
+name_only(const struct helper_ctx *ctx, struct registration *reg,
+    const struct seckey_keylist *list)
+{
+	struct seckey_diag diag;
+	int r;
+
+	seckey_diag_clear(&diag);
+	if (reg->name != NULL) {
+		snprintf(reg->chosen, sizeof(reg->chosen), "%s", reg->name);
+		return EXIT_DONE;
+	}
+	if ((r = default_name(list, &reg->cred->aaguid, reg->chosen,
+	    sizeof(reg->chosen), &diag)) != SECKEY_OK)
+		return helper_key_fail(ctx, r, NULL, NULL, &diag);
+
+	return EXIT_DONE;
+}
+
 /* What attestation = "verify" refused, said plainly. */
 static int
 refuse_attestation(int r, const struct seckey_diag *diag)
@@ -296,11 +323,21 @@ registration(struct helper_ctx *ctx, struct registration *reg,
 	reg->cred = cred;
 	reg->transport = seckey_device_transport(dev);
 	reg->created = time(NULL);
-	if ((status = add_to_list(ctx, reg)) != EXIT_DONE)
+	if (reg->print_only)
+		status = name_only(ctx, reg, list);
+	else
+		status = add_to_list(ctx, reg);
+	if (status != EXIT_DONE)
 		goto out;
-	helper_msg("registered \"%s\" (%s, %s) for %s", reg->chosen,
-	    helper_model(&cred->aaguid), seckey_transport_name(reg->transport),
-	    ctx->user.name);
+	if (reg->print_only)
+		helper_msg("made a credential \"%s\" (%s, %s) for %s; nothing "
+		    "was written: add the value below to the directory",
+		    reg->chosen, helper_model(&cred->aaguid),
+		    seckey_transport_name(reg->transport), ctx->user.name);
+	else
+		helper_msg("registered \"%s\" (%s, %s) for %s", reg->chosen,
+		    helper_model(&cred->aaguid),
+		    seckey_transport_name(reg->transport), ctx->user.name);
 	entry_info(reg, &info);
 	status = helper_mapping_print(ctx, &info, reg->mapping);
 out:
@@ -324,7 +361,11 @@ cmd_register(struct helper_ctx *ctx, int argc, char **argv)
 	if ((status = parse(ctx, argc, argv, &reg.name, &device,
 	    &reg.mapping)) != EXIT_DONE)
 		return status == HELPER_HELP_SHOWN ? EXIT_DONE : status;
-	if ((status = helper_load(ctx, true)) != EXIT_DONE ||
+	if ((status = helper_load(ctx, true)) != EXIT_DONE)
+		return status;
+	reg.print_only = reg.mapping != HELPER_MAPPING_NONE &&
+	    strcmp(seckey_store_kind(ctx->store), "file") != 0;
+	if (!reg.print_only &&
 	    (status = helper_store_writable(ctx)) != EXIT_DONE)
 		return status;
 

@@ -153,28 +153,69 @@ read_tty_secret(int fd, const char *prompt, char *buf, size_t size,
 	return res;
 }
 
+/* A secret from the terminal without echo, or a line of stdin. */
+static enum line_result
+read_secret(const char *prompt, char *buf, size_t size, int *err)
+{
+	enum line_result res;
+	int fd;
+
+	if (helper_on_terminal()) {
+		if ((fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+			*err = errno;
+			return LINE_ERROR;
+		}
+		res = read_tty_secret(fd, prompt, buf, size, err);
+		close(fd);
+		return res;
+	}
+	/* On stderr, so that a log of a scripted run shows what was asked. */
+	fprintf(stderr, "%s\n", prompt);
+	fflush(stderr);
+
+	return read_line(STDIN_FILENO, buf, size, err);
+}
+
+int
+helper_store_secret(const char *prompt, char *buf, size_t size, void *arg)
+{
+	enum line_result res;
+	int err = 0;
+
+	(void)arg;
+	res = read_secret(prompt, buf, size, &err);
+	switch (res) {
+	case LINE_OK:
+		if (buf[0] != '\0')
+			return SECKEY_OK;
+		helper_refuse("no password given");
+		break;
+	case LINE_EOF:
+		helper_refuse("no password given: standard input ended");
+		break;
+	case LINE_TOO_LONG:
+		helper_refuse("a password is at most %zu bytes", size - 1);
+		break;
+	case LINE_INTERRUPTED:
+		helper_refuse("interrupted");
+		break;
+	default:
+		helper_refuse("cannot read the password: %s", strerror(err));
+		break;
+	}
+	seckey_wipe(buf, size);
+
+	return SECKEY_ERR_CANCELLED;
+}
+
 int
 helper_read_pin(const char *prompt, struct seckey_pin *pin)
 {
 	enum line_result res;
-	int fd, err = 0;
+	int err = 0;
 
 	seckey_pin_wipe(pin);
-	if (helper_on_terminal()) {
-		if ((fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
-			return helper_refuse("cannot open the terminal: %s",
-			    strerror(errno));
-		res = read_tty_secret(fd, prompt, pin->text, sizeof(pin->text),
-		    &err);
-		close(fd);
-	} else {
-		/* On stderr, so that a log of a scripted run shows what
-		 * was asked. */
-		fprintf(stderr, "%s\n", prompt);
-		fflush(stderr);
-		res = read_line(STDIN_FILENO, pin->text, sizeof(pin->text),
-		    &err);
-	}
+	res = read_secret(prompt, pin->text, sizeof(pin->text), &err);
 
 	switch (res) {
 	case LINE_OK:

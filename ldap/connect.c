@@ -1,7 +1,8 @@
 /*
  * connect.c: one directory server: a handle with our timeouts and TLS
- * rules, StartTLS when asked, and the bind (a password read from its
- * file and wiped at once, SASL EXTERNAL, or anonymous).
+ * rules, StartTLS when asked, and the binds (a password read from its
+ * file and wiped at once, SASL EXTERNAL, anonymous, or, for --edit, the
+ * user's own password).
  */
 #include <config.h>
 
@@ -110,55 +111,79 @@ set_options(LDAP *ld, const struct seckey_ldap_conf *conf,
 	return ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero);
 }
 
-static enum reader_outcome
-bind_password(LDAP *ld, const struct seckey_ldap_conf *conf, const char *uri)
+enum reader_outcome
+reader_bind_password(LDAP *ld, const char *dn, const char *password,
+    const char *uri, bool typed)
+{
+	struct berval cred;
+	int rc;
+
+	cred.bv_val = (char *)(uintptr_t)password;
+	cred.bv_len = strlen(password);
+	rc = ldap_sasl_bind_s(ld, dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL,
+	    NULL);
+	if (rc == LDAP_SUCCESS)
+		return READER_FOUND;
+	if (typed && rc == LDAP_INVALID_CREDENTIALS) {
+		/* The DN may be a mistyped name's: it is not shown. */
+		reader_say(uri, "bind: %s", ldap_err2string(rc));
+		return READER_BIND_REFUSED;
+	}
+
+	return reader_ldap_fail(ld, uri, "bind", rc);
+}
+
+/* A password from a root-owned file (file_password: conf's or admin's). */
+enum reader_outcome
+reader_bind_file(LDAP *ld, const struct seckey_ldap_conf *conf,
+    const char *dn, bool admin, const char *uri)
 {
 	struct seckey_diag diag;
-	struct berval cred;
 	char *password = NULL;
-	int r, rc;
+	enum reader_outcome outcome;
+	int r;
 
 	seckey_diag_clear(&diag);
-	if ((r = seckey_ldap_conf_password(conf, &password,
-	    &diag)) != SECKEY_OK) {
+	r = admin ? seckey_ldap_conf_admin_password(conf, &password, &diag) :
+	    seckey_ldap_conf_password(conf, &password, &diag);
+	if (r != SECKEY_OK) {
 		reader_say(diag.file[0] != '\0' ? diag.file : NULL, "%s",
 		    diag.msg[0] != '\0' ? diag.msg : seckey_strerror(r));
 		return READER_CONFIG;
 	}
-	cred.bv_val = password;
-	cred.bv_len = strlen(password);
-	rc = ldap_sasl_bind_s(ld, conf->bind_dn, LDAP_SASL_SIMPLE, &cred, NULL,
-	    NULL, NULL);
+	outcome = reader_bind_password(ld, dn, password, uri, false);
 	seckey_strfree(&password);
 
-	return rc == LDAP_SUCCESS ? READER_FOUND :
-	    reader_ldap_fail(ld, uri, "bind", rc);
+	return outcome;
 }
 
-/* EXTERNAL needs no client SASL library: the server knows who we are. */
-static enum reader_outcome
-bind_as(LDAP *ld, const struct seckey_ldap_conf *conf, const char *uri)
+/* EXTERNAL needs no client SASL library: the server knows who we are.
+ * mech NULL: anonymous. */
+enum reader_outcome
+reader_bind_sasl(LDAP *ld, const char *mech, const char *uri)
 {
 	static char empty[] = "";
 	struct berval none = { 0, empty };
 	int rc;
 
-	if (conf->bind_dn != NULL)
-		return bind_password(ld, conf, uri);
-	if (conf->sasl_mech != NULL)
-		rc = ldap_sasl_bind_s(ld, NULL, conf->sasl_mech, &none, NULL,
-		    NULL, NULL);
-	else
-		rc = ldap_sasl_bind_s(ld, NULL, LDAP_SASL_SIMPLE, &none, NULL,
-		    NULL, NULL);
+	rc = ldap_sasl_bind_s(ld, NULL, mech != NULL ? mech : LDAP_SASL_SIMPLE,
+	    &none, NULL, NULL, NULL);
 
 	return rc == LDAP_SUCCESS ? READER_FOUND :
 	    reader_ldap_fail(ld, uri, "bind", rc);
 }
 
+static enum reader_outcome
+bind_as(LDAP *ld, const struct seckey_ldap_conf *conf, const char *uri)
+{
+	if (conf->bind_dn != NULL)
+		return reader_bind_file(ld, conf, conf->bind_dn, false, uri);
+
+	return reader_bind_sasl(ld, conf->sasl_mech, uri);
+}
+
 enum reader_outcome
-reader_connect(const struct seckey_ldap_conf *conf, const char *uri,
-    LDAP **ldp)
+reader_open(const struct seckey_ldap_conf *conf, const char *uri, LDAP **ldp)
 {
 	/* libldap keeps a pointer to it: it lives as long as the program. */
 	static struct ldap_conncb conncb;
@@ -188,8 +213,6 @@ reader_connect(const struct seckey_ldap_conf *conf, const char *uri,
 		outcome = reader_ldap_fail(ld, uri, "StartTLS", rc);
 		goto fail;
 	}
-	if ((outcome = bind_as(ld, conf, uri)) != READER_FOUND)
-		goto fail;
 	*ldp = ld;
 	ld = NULL;
 
@@ -197,6 +220,22 @@ reader_connect(const struct seckey_ldap_conf *conf, const char *uri,
 fail:
 	if (ld != NULL)
 		ldap_unbind_ext_s(ld, NULL, NULL);
+
+	return outcome;
+}
+
+enum reader_outcome
+reader_connect(const struct seckey_ldap_conf *conf, const char *uri,
+    LDAP **ldp)
+{
+	enum reader_outcome outcome;
+
+	if ((outcome = reader_open(conf, uri, ldp)) != READER_FOUND)
+		return outcome;
+	if ((outcome = bind_as(*ldp, conf, uri)) != READER_FOUND) {
+		ldap_unbind_ext_s(*ldp, NULL, NULL);
+		*ldp = NULL;
+	}
 
 	return outcome;
 }

@@ -1,8 +1,10 @@
 /*
- * main.c: seckey-keys-ldap [--conf PATH] USER.  Reads the configuration,
- * asks each server in turn until one answers, and prints USER's keys in
- * pam_seckey's key-list syntax on stdout; a refusal prints nothing.
- * The exit code says which ending it was (reader.h, seckey-keys-ldap(8)).
+ * main.c: seckey-keys-ldap [--conf PATH] [--edit] USER.  Reads the
+ * configuration, asks each server in turn until one answers, and prints
+ * USER's keys in pam_seckey's key-list syntax on stdout; a refusal
+ * prints nothing.  With --edit, the conversation of seckey_ldap_edit.h
+ * (edit.c).  The exit code says which ending it was (reader.h,
+ * seckey-keys-ldap(8)).
  */
 #include <config.h>
 
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "reader.h"
+#include "seckey_ldap_edit.h"
 #include "seckey_ldap_filter.h"
 
 #define PROGRAM	"seckey-keys-ldap"
@@ -35,11 +38,16 @@ reader_say(const char *uri, const char *fmt, ...)
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: %s [--conf PATH] USER\n"
+	fprintf(fp, "usage: %s [--conf PATH] [--edit] USER\n"
 	    "Print USER's security keys, read from the directory that\n"
 	    "%s\n(or PATH) names, in pam_seckey's key-list syntax.\n"
+	    "With --edit, bind as USER (or, as root, as the administrator),\n"
+	    "print the list, read the new one on standard input and write\n"
+	    "it (seckey-keys-ldap(8)).\n"
 	    "Exit: 0 found (maybe none), 10 no such user, 11 no server\n"
-	    "answered, 12 configuration or usage error, 13 answer refused.\n",
+	    "answered, 12 configuration or usage error, 13 answer refused;\n"
+	    "--edit: 14 bind refused, 15 changed meanwhile, 16 change\n"
+	    "refused, 17 no new list (nothing written in each case).\n",
 	    PROGRAM, SECKEY_LDAP_CONF_PATH);
 }
 
@@ -50,7 +58,8 @@ enum args {
 };
 
 static enum args
-parse_args(int argc, char **argv, const char **confp, const char **userp)
+parse_args(int argc, char **argv, const char **confp, const char **userp,
+    bool *editp)
 {
 	int i = 1;
 
@@ -62,9 +71,13 @@ parse_args(int argc, char **argv, const char **confp, const char **userp)
 		printf("%s %s\n", PROGRAM, PACKAGE_VERSION);
 		return ARGS_DONE;
 	}
-	if (argc == 4 && strcmp(argv[1], "--conf") == 0) {
+	if (argc >= 4 && strcmp(argv[1], "--conf") == 0) {
 		*confp = argv[2];
 		i = 3;
+	}
+	if (argc == i + 2 && strcmp(argv[i], "--edit") == 0) {
+		*editp = true;
+		i++;
 	}
 	/* Options come first, so a user named "--x" is taken as it is. */
 	if (argc != i + 1) {
@@ -90,8 +103,8 @@ say_diag(const struct seckey_diag *diag, int r)
 		reader_say(NULL, "%s", msg);
 }
 
-static int
-print_list(const struct seckey_keylist *list, const char *user)
+int
+reader_print_list(const struct seckey_keylist *list, const char *user)
 {
 	struct seckey_diag diag;
 	char *text = NULL;
@@ -113,8 +126,8 @@ print_list(const struct seckey_keylist *list, const char *user)
 	return r;
 }
 
-static int
-exit_code(enum reader_outcome outcome)
+int
+reader_exit_code(enum reader_outcome outcome)
 {
 	switch (outcome) {
 	case READER_FOUND:
@@ -125,6 +138,14 @@ exit_code(enum reader_outcome outcome)
 		return SECKEY_READER_EXIT_UNAVAIL;
 	case READER_REFUSED:
 		return SECKEY_READER_EXIT_REFUSED;
+	case READER_BIND_REFUSED:
+		return SECKEY_LDAP_EDIT_EXIT_BIND;
+	case READER_CHANGED:
+		return SECKEY_LDAP_EDIT_EXIT_CHANGED;
+	case READER_DENIED:
+		return SECKEY_LDAP_EDIT_EXIT_DENIED;
+	case READER_NO_LIST:
+		return SECKEY_LDAP_EDIT_EXIT_NO_LIST;
 	default:
 		return SECKEY_READER_EXIT_CONFIG;
 	}
@@ -188,7 +209,7 @@ ask(const struct seckey_ldap_conf *conf, const char *filter,
 }
 
 static int
-run(const char *conf_path, const char *user)
+run(const char *conf_path, const char *user, bool edit)
 {
 	struct seckey_ldap_conf *conf = NULL;
 	struct seckey_keylist *list = NULL;
@@ -203,9 +224,11 @@ run(const char *conf_path, const char *user)
 		say_diag(&diag, r);
 		goto fail;
 	}
-	if ((code = exit_code(ask(conf, filter, &list))) ==
+	if (edit)
+		code = reader_edit(conf, user, filter);
+	else if ((code = reader_exit_code(ask(conf, filter, &list))) ==
 	    SECKEY_READER_EXIT_FOUND)
-		code = print_list(list, user);
+		code = reader_print_list(list, user);
 fail:
 	seckey_keylist_free(&list);
 	free(filter);
@@ -218,8 +241,9 @@ int
 main(int argc, char **argv)
 {
 	const char *conf_path = NULL, *user = NULL;
+	bool edit = false;
 
-	switch (parse_args(argc, argv, &conf_path, &user)) {
+	switch (parse_args(argc, argv, &conf_path, &user, &edit)) {
 	case ARGS_DONE:
 		return SECKEY_READER_EXIT_FOUND;
 	case ARGS_BAD:
@@ -237,5 +261,5 @@ main(int argc, char **argv)
 		return SECKEY_READER_EXIT_CONFIG;
 	}
 
-	return run(conf_path, user);
+	return run(conf_path, user, edit);
 }

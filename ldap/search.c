@@ -13,14 +13,10 @@
 #include <sys/time.h>
 
 #include "reader.h"
+#include "seckey_ldap_filter.h"
 #include "seckey_passkey.h"
 #include "seckey_policy.h"
 
-/*
- * AD's altSecurityIdentities keeps X509 and ssh mappings next to the
- * passkeys, which the parser skips: allow some, but not without bound.
- */
-#define VALUES_MAX	64
 
 /* The values of entry's attribute; *valsp NULL when it has none. */
 static enum reader_outcome
@@ -62,19 +58,35 @@ attribute_values(LDAP *ld, LDAPMessage *entry, const char *attribute,
 	return outcome;
 }
 
+/* The entry's one entryCSN, where the server keeps one (OpenLDAP). */
+static char *
+entry_csn(LDAP *ld, LDAPMessage *entry)
+{
+	struct berval **csn = ldap_get_values_len(ld, entry, "entryCSN");
+	char *text = NULL;
+
+	if (csn != NULL && csn[0] != NULL && csn[1] == NULL &&
+	    csn[0]->bv_len > 0 && csn[0]->bv_len <= SECKEY_LDAP_USER_MAX &&
+	    memchr(csn[0]->bv_val, '\0', csn[0]->bv_len) == NULL)
+		text = strndup(csn[0]->bv_val, csn[0]->bv_len);
+	ldap_value_free_len(csn);
+
+	return text;
+}
+
 /* Count and lengths first: the parser gets nothing unbounded. */
-static enum reader_outcome
-values_to_list(struct berval **vals, const char *uri,
+enum reader_outcome
+reader_values_list(struct berval **vals, const char *uri,
     struct seckey_keylist **listp)
 {
-	const char *values[VALUES_MAX];
-	size_t lens[VALUES_MAX], n;
+	const char *values[READER_VALUES_MAX];
+	size_t lens[READER_VALUES_MAX], n;
 	struct seckey_diag diag;
 	int r;
 
 	for (n = 0; vals != NULL && vals[n] != NULL; n++) {
-		if (n == VALUES_MAX) {
-			reader_say(uri, "more than %d values", VALUES_MAX);
+		if (n == READER_VALUES_MAX) {
+			reader_say(uri, "more than %d values", READER_VALUES_MAX);
 			return READER_REFUSED;
 		}
 		if (vals[n]->bv_len > SECKEY_PASSKEY_VALUE_MAX) {
@@ -121,24 +133,39 @@ one_entry(LDAP *ld, LDAPMessage *res, const char *uri, LDAPMessage **entryp)
 	return *entryp != NULL ? READER_FOUND : READER_REFUSED;
 }
 
+void
+reader_entry_clear(struct reader_entry *e)
+{
+	ldap_value_free_len(e->vals);
+	ldap_memfree(e->dn);
+	free(e->csn);
+	memset(e, 0, sizeof(*e));
+}
+
 enum reader_outcome
-reader_search(LDAP *ld, const struct seckey_ldap_conf *conf, const char *uri,
-    const char *filter, struct seckey_keylist **listp)
+reader_fetch(LDAP *ld, const struct seckey_ldap_conf *conf, const char *uri,
+    const char *base, int scope, const char *filter, struct reader_entry *e)
 {
 	struct timeval tv = { (time_t)conf->timeout, 0 };
-	char *attrs[] = { conf->attribute, NULL };
-	struct berval **vals = NULL;
+	char csn_name[] = "entryCSN";
+	char *attrs[] = { conf->attribute, csn_name, NULL };
 	LDAPMessage *res = NULL, *entry;
 	enum reader_outcome outcome;
 	int rc;
 
-	*listp = NULL;
+	memset(e, 0, sizeof(*e));
 	/* A size limit of 2: a second entry is enough to refuse. */
-	rc = ldap_search_ext_s(ld, conf->base, LDAP_SCOPE_SUBTREE, filter,
-	    attrs, 0, NULL, NULL, &tv, 2, &res);
+	rc = ldap_search_ext_s(ld, base, scope, filter, attrs, 0, NULL, NULL,
+	    &tv, 2, &res);
 	if (rc == LDAP_SIZELIMIT_EXCEEDED) {
 		reader_say(uri, "the filter finds more than one entry");
 		outcome = READER_REFUSED;
+		goto fail;
+	}
+	/* A user_dn that names no entry is a user the directory lacks. */
+	if (rc == LDAP_NO_SUCH_OBJECT && scope == LDAP_SCOPE_BASE) {
+		reader_say(uri, "no such user in the directory");
+		outcome = READER_NOUSER;
 		goto fail;
 	}
 	if (rc != LDAP_SUCCESS) {
@@ -147,12 +174,33 @@ reader_search(LDAP *ld, const struct seckey_ldap_conf *conf, const char *uri,
 	}
 	if ((outcome = one_entry(ld, res, uri, &entry)) != READER_FOUND ||
 	    (outcome = attribute_values(ld, entry, conf->attribute, uri,
-	    &vals)) != READER_FOUND)
+	    &e->vals)) != READER_FOUND)
 		goto fail;
-	outcome = values_to_list(vals, uri, listp);
+	e->csn = entry_csn(ld, entry);
+	if ((e->dn = ldap_get_dn(ld, entry)) == NULL) {
+		reader_say(uri, "the entry's DN cannot be decoded");
+		outcome = READER_REFUSED;
+	}
 fail:
-	ldap_value_free_len(vals);
 	ldap_msgfree(res);
+	if (outcome != READER_FOUND)
+		reader_entry_clear(e);
+
+	return outcome;
+}
+
+enum reader_outcome
+reader_search(LDAP *ld, const struct seckey_ldap_conf *conf, const char *uri,
+    const char *filter, struct seckey_keylist **listp)
+{
+	struct reader_entry e;
+	enum reader_outcome outcome;
+
+	*listp = NULL;
+	if ((outcome = reader_fetch(ld, conf, uri, conf->base,
+	    LDAP_SCOPE_SUBTREE, filter, &e)) == READER_FOUND)
+		outcome = reader_values_list(e.vals, uri, listp);
+	reader_entry_clear(&e);
 
 	return outcome;
 }

@@ -8,6 +8,7 @@
  */
 #include <config.h>
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -37,6 +38,8 @@ struct child_setup {
 	const struct seckey_command	*cmd;
 	char *const			*envp;
 	int				 null_fd;	/* /dev/null */
+	int				 in_fd;		/* its stdin: null_fd or
+							 * a socket */
 	int				 out_fd;	/* the pipe's write end */
 	int				 fd_limit;	/* close up to here */
 	struct sigaction		 dfl;		/* SIG_DFL, no mask */
@@ -48,6 +51,7 @@ struct run {
 	const char	*program;	/* for messages */
 	pid_t		 pid;
 	int		 in_fd;		/* the pipe's read end */
+	int		 to_fd;		/* a session's end of the child's stdin */
 	long long	 deadline_ms;
 	char		*output;	/* SECKEY_COMMAND_OUTPUT_MAX + 1 */
 	size_t		 len;
@@ -151,9 +155,10 @@ child_exec(const struct child_setup *cs)
 	for (sig = 1; sig < NSIG; sig++)
 		(void)sigaction(sig, &cs->dfl, NULL);
 	if (sigprocmask(SIG_SETMASK, &cs->no_signals, NULL) != 0 ||
-	    dup2(cs->null_fd, STDIN_FILENO) < 0 ||
+	    dup2(cs->in_fd, STDIN_FILENO) < 0 ||
 	    dup2(cs->out_fd, STDOUT_FILENO) < 0 ||
-	    dup2(cs->null_fd, STDERR_FILENO) < 0)
+	    (!cs->cmd->keep_stderr &&
+	    dup2(cs->null_fd, STDERR_FILENO) < 0))
 		_exit(EXIT_NO_EXEC);
 #ifdef HAVE_CLOSE_RANGE
 	if (close_range(STDERR_FILENO + 1, ~0U, 0) != 0)
@@ -168,7 +173,7 @@ child_exec(const struct child_setup *cs)
 
 /* Descriptors, signal settings and the fd limit for child_exec(). */
 static int
-prepare_child(struct child_setup *cs, int pipe_fds[2],
+prepare_child(struct child_setup *cs, int pipe_fds[2], int in_fds[2],
     struct seckey_diag *diag, const char *program)
 {
 	long limit = sysconf(_SC_OPEN_MAX);
@@ -187,6 +192,14 @@ prepare_child(struct child_setup *cs, int pipe_fds[2],
 	if (above_stdio(&pipe_fds[0]) != 0 || above_stdio(&pipe_fds[1]) != 0)
 		goto fail;
 	cs->out_fd = pipe_fds[1];
+	cs->in_fd = cs->null_fd;
+	if (in_fds == NULL)
+		return SECKEY_OK;
+	/* A socket, not a pipe: send() can refuse SIGPIPE per call. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in_fds) != 0 ||
+	    above_stdio(&in_fds[0]) != 0 || above_stdio(&in_fds[1]) != 0)
+		goto fail;
+	cs->in_fd = in_fds[1];
 
 	return SECKEY_OK;
 fail:
@@ -195,14 +208,19 @@ fail:
 	return SECKEY_ERR_UNAVAIL;
 }
 
-/* Read until end of file, the cap or the deadline. */
+/*
+ * Read what comes next, within the cap and the deadline: *eofp tells
+ * the end of the output from more of it (run->output stays
+ * NUL-terminated).
+ */
 static int
-read_output(struct run *run, struct seckey_diag *diag)
+read_some(struct run *run, bool *eofp, struct seckey_diag *diag)
 {
 	struct pollfd pfd = { .fd = run->in_fd, .events = POLLIN };
 	long long left;
 	ssize_t n;
 
+	*eofp = false;
 	for (;;) {
 		if ((left = run->deadline_ms - seckey_now_ms()) <= 0)
 			return SECKEY_ERR_TIMEOUT;
@@ -217,19 +235,32 @@ read_output(struct run *run, struct seckey_diag *diag)
 			continue;
 		if (n < 0)
 			break;
-		if (n == 0)
-			return SECKEY_OK;
+		*eofp = n == 0;
 		run->len += (size_t)n;
-		if (run->len > SECKEY_COMMAND_OUTPUT_MAX) {
-			seckey_diag_set(diag, run->program, 0, "wrote more "
-			    "than %d bytes", SECKEY_COMMAND_OUTPUT_MAX);
-			return SECKEY_ERR_TOOBIG;
-		}
+		run->output[run->len] = '\0';
+		if (run->len <= SECKEY_COMMAND_OUTPUT_MAX)
+			return SECKEY_OK;
+		seckey_diag_set(diag, run->program, 0, "wrote more than %d "
+		    "bytes", SECKEY_COMMAND_OUTPUT_MAX);
+		return SECKEY_ERR_TOOBIG;
 	}
 	seckey_diag_set(diag, run->program, 0, "cannot read its output: %s",
 	    strerror(errno));
 
 	return SECKEY_ERR_UNAVAIL;
+}
+
+/* Read until end of file, the cap or the deadline. */
+static int
+read_output(struct run *run, struct seckey_diag *diag)
+{
+	bool eof = false;
+	int r = SECKEY_OK;
+
+	while (r == SECKEY_OK && !eof)
+		r = read_some(run, &eof, diag);
+
+	return r;
 }
 
 /*
@@ -306,18 +337,22 @@ judge_exit(const struct seckey_command *cmd, int status,
 	return SECKEY_ERR_UNAVAIL;
 }
 
-/* Start the child; the caller owns run->pid and run->in_fd after. */
+/*
+ * Start the child; the caller owns run->pid, run->in_fd and (with_input)
+ * run->to_fd after.  Without input its stdin is /dev/null.
+ */
 static int
-start(const struct seckey_command *cmd, struct run *run,
+start(const struct seckey_command *cmd, struct run *run, bool with_input,
     struct seckey_diag *diag)
 {
 	char env_path[] = "PATH=/usr/bin:/bin";
 	char env_lang[] = "LANG=C";
 	char *const envp[] = { env_path, env_lang, NULL };
 	struct child_setup cs = { .cmd = cmd, .envp = envp, .null_fd = -1 };
-	int pipe_fds[2] = { -1, -1 }, r;
+	int pipe_fds[2] = { -1, -1 }, in_fds[2] = { -1, -1 }, r;
 
-	if ((r = prepare_child(&cs, pipe_fds, diag, run->program)) != 0)
+	if ((r = prepare_child(&cs, pipe_fds, with_input ? in_fds : NULL,
+	    diag, run->program)) != 0)
 		goto out;
 	if ((run->pid = fork()) == 0)
 		child_exec(&cs);
@@ -329,12 +364,18 @@ start(const struct seckey_command *cmd, struct run *run,
 	}
 	run->in_fd = pipe_fds[0];
 	pipe_fds[0] = -1;
+	run->to_fd = in_fds[0];
+	in_fds[0] = -1;
 	r = SECKEY_OK;
 out:
 	if (pipe_fds[0] >= 0)
 		close(pipe_fds[0]);
 	if (pipe_fds[1] >= 0)
 		close(pipe_fds[1]);
+	if (in_fds[0] >= 0)
+		close(in_fds[0]);
+	if (in_fds[1] >= 0)
+		close(in_fds[1]);
 	if (cs.null_fd >= 0)
 		close(cs.null_fd);
 
@@ -363,7 +404,7 @@ int
 seckey_command_run(const struct seckey_command *cmd, char **outputp,
     size_t *lenp, struct seckey_diag *diag)
 {
-	struct run run = { .pid = -1, .in_fd = -1 };
+	struct run run = { .pid = -1, .in_fd = -1, .to_fd = -1 };
 	int r;
 
 	if (outputp == NULL || lenp == NULL)
@@ -381,7 +422,7 @@ seckey_command_run(const struct seckey_command *cmd, char **outputp,
 		goto out;
 	}
 	run.deadline_ms = seckey_now_ms() + cmd->timeout_ms;
-	if ((r = start(cmd, &run, diag)) != SECKEY_OK ||
+	if ((r = start(cmd, &run, false, diag)) != SECKEY_OK ||
 	    (r = collect(cmd, &run, diag)) != SECKEY_OK)
 		goto out;
 	run.output[run.len] = '\0';
@@ -395,6 +436,160 @@ out:
 	free(run.output);
 
 	return r;
+}
+
+/* A conversation with one child (seckey_command_open()). */
+struct seckey_command_session {
+	const struct seckey_command	*cmd;
+	struct run			 run;
+};
+
+void
+seckey_command_session_free(struct seckey_command_session **sessionp)
+{
+	struct seckey_command_session *s;
+
+	if (sessionp == NULL || (s = *sessionp) == NULL)
+		return;
+	kill_child(&s->run);
+	if (s->run.in_fd >= 0)
+		close(s->run.in_fd);
+	if (s->run.to_fd >= 0)
+		close(s->run.to_fd);
+	free(s->run.output);
+	free(s);
+	*sessionp = NULL;
+}
+
+int
+seckey_command_open(const struct seckey_command *cmd,
+    struct seckey_command_session **sessionp, struct seckey_diag *diag)
+{
+	struct seckey_command_session *s = NULL;
+	int r;
+
+	if (sessionp == NULL)
+		return SECKEY_ERR_INVAL;
+	*sessionp = NULL;
+	if (cmd == NULL || cmd->argv == NULL || cmd->argv[0] == NULL)
+		return SECKEY_ERR_INVAL;
+	if ((r = check_program(cmd->argv[0], diag)) != SECKEY_OK)
+		return r;
+	r = SECKEY_ERR_NOMEM;
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->run.output = malloc(SECKEY_COMMAND_OUTPUT_MAX + 1)) == NULL) {
+		seckey_diag_set(diag, NULL, 0, "out of memory");
+		goto out;
+	}
+	s->cmd = cmd;
+	s->run.program = cmd->argv[0];
+	s->run.pid = -1;
+	s->run.in_fd = -1;
+	s->run.to_fd = -1;
+	s->run.output[0] = '\0';
+	s->run.deadline_ms = seckey_now_ms() + cmd->timeout_ms;
+	if ((r = start(cmd, &s->run, true, diag)) != SECKEY_OK)
+		goto out;
+	*sessionp = s;
+	s = NULL;
+out:
+	seckey_command_session_free(&s);
+
+	return r;
+}
+
+int
+seckey_command_send(struct seckey_command_session *s, const void *buf,
+    size_t len, struct seckey_diag *diag)
+{
+	struct pollfd pfd = { .events = POLLOUT };
+	const char *p = buf;
+	long long left;
+	ssize_t n;
+
+	if (s == NULL || s->run.to_fd < 0)
+		return SECKEY_ERR_INVAL;
+	pfd.fd = s->run.to_fd;
+	while (len > 0) {
+		if ((left = s->run.deadline_ms - seckey_now_ms()) <= 0) {
+			seckey_diag_set(diag, s->run.program, 0, "still "
+			    "running after %u ms: killed", s->cmd->timeout_ms);
+			return SECKEY_ERR_TIMEOUT;
+		}
+		if (poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left) <= 0)
+			continue;
+		n = send(s->run.to_fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0) {
+			seckey_diag_set(diag, s->run.program, 0, "stopped "
+			    "reading its input: %s", strerror(errno));
+			return SECKEY_ERR_UNAVAIL;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+
+	return SECKEY_OK;
+}
+
+/* The child's input ends, its output is read to the end; its exit. */
+int
+seckey_command_finish(struct seckey_command_session *s,
+    struct seckey_diag *diag)
+{
+	int r;
+
+	if (s == NULL)
+		return SECKEY_ERR_INVAL;
+	if (s->run.to_fd >= 0) {
+		close(s->run.to_fd);
+		s->run.to_fd = -1;
+	}
+	s->run.len = 0;
+	if ((r = collect(s->cmd, &s->run, diag)) != SECKEY_OK)
+		kill_child(&s->run);
+
+	return r;
+}
+
+int
+seckey_command_recv(struct seckey_command_session *s,
+    seckey_command_complete_fn *complete, const char **textp, size_t *lenp,
+    struct seckey_diag *diag)
+{
+	bool eof = false;
+	int r = SECKEY_OK;
+
+	if (s == NULL || complete == NULL || textp == NULL || lenp == NULL)
+		return SECKEY_ERR_INVAL;
+	*textp = NULL;
+	*lenp = 0;
+	s->run.len = 0;
+	s->run.output[0] = '\0';
+	while (r == SECKEY_OK && !eof &&
+	    complete(s->run.output, s->run.len) == 0)
+		r = read_some(&s->run, &eof, diag);
+	if (r == SECKEY_OK && eof) {
+		/* Its output ended first: what its exit says, or no answer. */
+		if ((r = seckey_command_finish(s, diag)) == SECKEY_OK) {
+			seckey_diag_set(diag, s->run.program, 0, "ended its "
+			    "answer early");
+			r = SECKEY_ERR_UNAVAIL;
+		}
+		return r;
+	}
+	if (r == SECKEY_ERR_TIMEOUT)
+		seckey_diag_set(diag, s->run.program, 0, "still running after "
+		    "%u ms: killed", s->cmd->timeout_ms);
+	if (r != SECKEY_OK) {
+		kill_child(&s->run);
+		return r;
+	}
+	*textp = s->run.output;
+	*lenp = s->run.len;
+
+	return SECKEY_OK;
 }
 
 /* getpwnam_r's buffer: ample for one passwd line. */

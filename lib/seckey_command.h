@@ -60,6 +60,9 @@ struct seckey_command {
 	uid_t					 uid;
 	gid_t					 gid;
 	unsigned int				 timeout_ms;
+	/* The child writes its messages to the caller's stderr (seckey,
+	 * whose user reads them) rather than to /dev/null (the module). */
+	bool					 keep_stderr;
 	/* Statuses with a meaning of their own; exit 0 is otherwise the
 	 * answer and any other status SECKEY_ERR_UNAVAIL. */
 	const struct seckey_command_exit	*exits;
@@ -93,5 +96,44 @@ int seckey_command_run(const struct seckey_command *cmd, char **outputp,
  */
 int seckey_command_run_as(struct seckey_command *cmd, const char *name,
     struct seckey_diag *diag);
+
+/*
+ * A conversation with the program (seckey-keys-ldap --edit): checked and
+ * started as seckey_command_run() does, except that its standard input
+ * is ours to write.  cmd must outlive the session; timeout_ms bounds the
+ * whole conversation.
+ */
+struct seckey_command_session;
+
+/* The codes of seckey_command_run() before the program runs. */
+int seckey_command_open(const struct seckey_command *cmd,
+    struct seckey_command_session **sessionp, struct seckey_diag *diag);
+
+/* Write len bytes to its input.  SECKEY_ERR_UNAVAIL: it stopped reading
+ * (seckey_command_finish() then says why). */
+int seckey_command_send(struct seckey_command_session *s, const void *buf,
+    size_t len, struct seckey_diag *diag);
+
+/* Has the output so far (len bytes) come to the end of an answer? */
+typedef int seckey_command_complete_fn(const char *text, size_t len);
+
+/*
+ * Read its output until complete() says it is whole (any value but 0);
+ * *textp (NUL-terminated, len bytes) is the session's, good until the
+ * next call.  Output that ends first is judged by the exit status as
+ * seckey_command_run() judges it, and SECKEY_ERR_UNAVAIL when that was
+ * success.  A failure kills the program.
+ */
+int seckey_command_recv(struct seckey_command_session *s,
+    seckey_command_complete_fn *complete, const char **textp, size_t *lenp,
+    struct seckey_diag *diag);
+
+/* End its input, read its output to the end (dropped), and judge its exit
+ * as seckey_command_run() does. */
+int seckey_command_finish(struct seckey_command_session *s,
+    struct seckey_diag *diag);
+
+/* Kill it if it still runs, and free; NULL is fine. */
+void seckey_command_session_free(struct seckey_command_session **sessionp);
 
 #endif /* SECKEY_COMMAND_H */

@@ -36,6 +36,10 @@ static const struct seckey_errname errnames[] = {
 	{ SECKEY_ERR_UNAVAIL, "the key list's source is unavailable" },
 	{ SECKEY_ERR_REFUSED, "the directory's answer was refused" },
 	{ SECKEY_ERR_CONFIG, "the key reader's configuration is broken" },
+	{ SECKEY_ERR_BIND, "the directory refused the credentials" },
+	{ SECKEY_ERR_CHANGED, "the key list changed meanwhile; nothing was "
+	    "written" },
+	{ SECKEY_ERR_DENIED, "the directory refused the change" },
 	{ SECKEY_ERR_PIN_INVALID, "wrong PIN" },
 	{ SECKEY_ERR_PIN_BLOCKED, "PIN blocked: the key must be reset" },
 	{ SECKEY_ERR_PIN_AUTH_BLOCKED,

@@ -38,6 +38,9 @@ enum seckey_err {
 	SECKEY_ERR_UNAVAIL = -18,	/* a key reader failed: no answer */
 	SECKEY_ERR_REFUSED = -19,	/* the directory's answer refused */
 	SECKEY_ERR_CONFIG = -20,	/* a key reader is misconfigured */
+	SECKEY_ERR_BIND = -21,		/* the directory refused the bind */
+	SECKEY_ERR_CHANGED = -22,	/* changed by another meanwhile */
+	SECKEY_ERR_DENIED = -23,	/* the directory refused the write */
 
 	/* FIDO2 outcomes, produced by the device layer. */
 	SECKEY_ERR_PIN_INVALID = -30,	/* wrong PIN */

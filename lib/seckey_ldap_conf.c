@@ -21,7 +21,7 @@
 #define URI_MAX		512
 #define DN_MAX		1024
 #define ATTRIBUTE_MAX	64
-#define PASSWORD_MAX	256
+#define PASSWORD_MAX	SECKEY_LDAP_PASSWORD_MAX
 #define DEFAULT_TIMEOUT	5
 
 static bool
@@ -139,8 +139,18 @@ check_sasl_mech(cfg_t *cfg, cfg_opt_t *opt)
 
 	if (s != NULL && strcmp(s, "EXTERNAL") == 0)
 		return 0;
-	return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX, "sasl_mech must be "
-	    "\"EXTERNAL\"");
+	return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX, "%s must be "
+	    "\"EXTERNAL\"", cfg_opt_name(opt));
+}
+
+static int
+check_user_dn(cfg_t *cfg, cfg_opt_t *opt)
+{
+	if (seckey_ldap_dn_valid(cfg_opt_getnstr(opt, 0)))
+		return 0;
+	return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX, "user_dn must be a DN "
+	    "of printable ASCII with %%u for the user name and no other '%%' "
+	    "than %%%%");
 }
 
 static int
@@ -162,6 +172,10 @@ static const struct seckey_conf_check option_checks[] = {
 	{ "bind_dn",		check_dn },
 	{ "bind_password_file",	check_path },
 	{ "sasl_mech",		check_sasl_mech },
+	{ "user_dn",		check_user_dn },
+	{ "admin_bind_dn",	check_dn },
+	{ "admin_bind_password_file", check_path },
+	{ "admin_sasl_mech",	check_sasl_mech },
 	{ "tls_ca_file",	check_path },
 	{ "timeout",		check_timeout },
 };
@@ -202,6 +216,14 @@ copy_options(cfg_t *cfg, struct seckey_ldap_conf *c)
 	    &c->bind_password_file)) != SECKEY_OK ||
 	    (r = seckey_conf_get_str(cfg, "sasl_mech", NULL,
 	    &c->sasl_mech)) != SECKEY_OK ||
+	    (r = seckey_conf_get_str(cfg, "user_dn", NULL,
+	    &c->user_dn)) != SECKEY_OK ||
+	    (r = seckey_conf_get_str(cfg, "admin_bind_dn", NULL,
+	    &c->admin_bind_dn)) != SECKEY_OK ||
+	    (r = seckey_conf_get_str(cfg, "admin_bind_password_file", NULL,
+	    &c->admin_bind_password_file)) != SECKEY_OK ||
+	    (r = seckey_conf_get_str(cfg, "admin_sasl_mech", NULL,
+	    &c->admin_sasl_mech)) != SECKEY_OK ||
 	    (r = seckey_conf_get_str(cfg, "tls_ca_file", NULL,
 	    &c->tls_ca_file)) != SECKEY_OK ||
 	    (r = seckey_conf_get_bool(cfg, "starttls", false,
@@ -218,12 +240,12 @@ password_in_clear(const struct seckey_ldap_conf *c)
 {
 	size_t i;
 
-	if (c->bind_dn == NULL || c->starttls)
+	if ((c->bind_dn == NULL && c->admin_bind_dn == NULL) || c->starttls)
 		return NULL;
 	for (i = 0; i < c->uris_len; i++)
 		if (uri_is_clear(c->uris[i]))
-			return "bind_dn over ldap:// needs starttls = true "
-			    "(or use ldaps:// or ldapi://)";
+			return "a bind password over ldap:// needs starttls "
+			    "= true (or use ldaps:// or ldapi://)";
 
 	return NULL;
 }
@@ -239,6 +261,10 @@ cross_fault(const struct seckey_ldap_conf *c)
 		return "bind_dn and bind_password_file go together";
 	if (c->bind_dn != NULL && c->sasl_mech != NULL)
 		return "bind_dn and sasl_mech exclude each other";
+	if ((c->admin_bind_dn == NULL) != (c->admin_bind_password_file == NULL))
+		return "admin_bind_dn and admin_bind_password_file go together";
+	if (c->admin_bind_dn != NULL && c->admin_sasl_mech != NULL)
+		return "admin_bind_dn and admin_sasl_mech exclude each other";
 
 	return password_in_clear(c);
 }
@@ -294,6 +320,10 @@ seckey_ldap_conf_parse(const char *text, size_t len, const char *file,
 		CFG_STR("bind_dn", 0, CFGF_NODEFAULT),
 		CFG_STR("bind_password_file", 0, CFGF_NODEFAULT),
 		CFG_STR("sasl_mech", 0, CFGF_NODEFAULT),
+		CFG_STR("user_dn", 0, CFGF_NODEFAULT),
+		CFG_STR("admin_bind_dn", 0, CFGF_NODEFAULT),
+		CFG_STR("admin_bind_password_file", 0, CFGF_NODEFAULT),
+		CFG_STR("admin_sasl_mech", 0, CFGF_NODEFAULT),
 		CFG_STR("tls_ca_file", 0, CFGF_NODEFAULT),
 		CFG_BOOL("starttls", cfg_false, CFGF_NODEFAULT),
 		CFG_INT_CB("timeout", 0, CFGF_NODEFAULT, seckey_conf_parse_uint),
@@ -371,9 +401,8 @@ first_line(const char *text, size_t len, const char *file, char **linep,
 	return SECKEY_OK;
 }
 
-int
-seckey_ldap_conf_password(const struct seckey_ldap_conf *conf,
-    char **passwordp, struct seckey_diag *diag)
+static int
+password_from(const char *path, char **passwordp, struct seckey_diag *diag)
 {
 	const struct seckey_user *owner;
 	struct seckey_user self;
@@ -381,19 +410,34 @@ seckey_ldap_conf_password(const struct seckey_ldap_conf *conf,
 	size_t len = 0;
 	int r;
 
-	if (conf == NULL || conf->bind_password_file == NULL ||
-	    passwordp == NULL)
+	if (path == NULL || passwordp == NULL)
 		return SECKEY_ERR_INVAL;
 	*passwordp = NULL;
 	trusted_owner(&self, &owner);
-	if ((r = seckey_file_read_secret(conf->bind_password_file, owner,
-	    &text, &len, diag)) != SECKEY_OK)
+	if ((r = seckey_file_read_secret(path, owner, &text, &len,
+	    diag)) != SECKEY_OK)
 		goto fail;
-	r = first_line(text, len, conf->bind_password_file, passwordp, diag);
+	r = first_line(text, len, path, passwordp, diag);
 fail:
 	seckey_freezero(text, len);
 
 	return r;
+}
+
+int
+seckey_ldap_conf_password(const struct seckey_ldap_conf *conf,
+    char **passwordp, struct seckey_diag *diag)
+{
+	return password_from(conf != NULL ? conf->bind_password_file : NULL,
+	    passwordp, diag);
+}
+
+int
+seckey_ldap_conf_admin_password(const struct seckey_ldap_conf *conf,
+    char **passwordp, struct seckey_diag *diag)
+{
+	return password_from(conf != NULL ? conf->admin_bind_password_file :
+	    NULL, passwordp, diag);
 }
 
 void
@@ -413,6 +457,10 @@ seckey_ldap_conf_free(struct seckey_ldap_conf **confp)
 	free(c->bind_dn);
 	free(c->bind_password_file);
 	free(c->sasl_mech);
+	free(c->user_dn);
+	free(c->admin_bind_dn);
+	free(c->admin_bind_password_file);
+	free(c->admin_sasl_mech);
 	free(c->tls_ca_file);
 	free(c);
 	*confp = NULL;

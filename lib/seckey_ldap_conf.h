@@ -32,6 +32,11 @@ struct seckey_ldap_conf {
 	char		 *bind_dn;	/* NULL: no simple bind */
 	char		 *bind_password_file; /* set exactly when bind_dn is */
 	char		 *sasl_mech;	/* NULL or "EXTERNAL" */
+	/* seckey register, rename, delete (seckey_ldap_edit.h): */
+	char		 *user_dn;	/* NULL: looked up anonymously */
+	char		 *admin_bind_dn;	/* root's bind, or NULL */
+	char		 *admin_bind_password_file; /* with admin_bind_dn */
+	char		 *admin_sasl_mech;	/* NULL or "EXTERNAL" */
 	char		 *tls_ca_file;	/* NULL: the system's */
 	bool		  starttls;
 	unsigned int	  timeout;	/* seconds, 1 .. 60 */
@@ -62,5 +67,12 @@ void seckey_ldap_conf_free(struct seckey_ldap_conf **confp);
  */
 int seckey_ldap_conf_password(const struct seckey_ldap_conf *conf,
     char **passwordp, struct seckey_diag *diag);
+
+/* The same for the administrator's bind, from admin_bind_password_file. */
+int seckey_ldap_conf_admin_password(const struct seckey_ldap_conf *conf,
+    char **passwordp, struct seckey_diag *diag);
+
+/* Bytes of a bind password, in a file or typed by a user. */
+#define SECKEY_LDAP_PASSWORD_MAX	256
 
 #endif /* SECKEY_LDAP_CONF_H */

@@ -1,8 +1,8 @@
 /*
  * seckey_ldap_filter.c: user_filter with %u, the user name escaped per
- * RFC 4515.  Escaping every byte outside printable ASCII as well as the
- * four special characters costs nothing and keeps the filter readable
- * in a log line.
+ * RFC 4515, and user_dn with %u, the name escaped per RFC 4514.
+ * Escaping every byte outside printable ASCII as well as the special
+ * characters costs nothing and keeps the result readable in a log line.
  */
 #include <config.h>
 
@@ -20,16 +20,21 @@ needs_escape(unsigned char c)
 	    c >= 0x7f;
 }
 
-bool
-seckey_ldap_filter_valid(const char *tmpl)
+/* Does byte c at position i of a name of len bytes go into a DN as "\XX"? */
+static bool
+dn_needs_escape(unsigned char c, size_t i, size_t len)
+{
+	return strchr(",+\"\\<>;=", c) != NULL || c < 0x20 || c >= 0x7f ||
+	    (i == 0 && (c == '#' || c == ' ')) || (i + 1 == len && c == ' ');
+}
+
+/* Printable ASCII, "%u" at least once, no other '%' than "%%". */
+static bool
+template_valid(const char *tmpl, size_t len)
 {
 	bool have_user = false;
-	size_t i, len;
+	size_t i;
 
-	if (tmpl == NULL || (len = strlen(tmpl)) < 2 ||
-	    len > SECKEY_LDAP_FILTER_MAX || tmpl[0] != '(' ||
-	    tmpl[len - 1] != ')')
-		return false;
 	for (i = 0; i < len; i++) {
 		if (tmpl[i] < 0x20 || tmpl[i] > 0x7e)
 			return false;
@@ -45,6 +50,28 @@ seckey_ldap_filter_valid(const char *tmpl)
 	return have_user;
 }
 
+bool
+seckey_ldap_filter_valid(const char *tmpl)
+{
+	size_t len;
+
+	if (tmpl == NULL || (len = strlen(tmpl)) < 2 ||
+	    len > SECKEY_LDAP_FILTER_MAX || tmpl[0] != '(' ||
+	    tmpl[len - 1] != ')')
+		return false;
+
+	return template_valid(tmpl, len);
+}
+
+bool
+seckey_ldap_dn_valid(const char *tmpl)
+{
+	size_t len;
+
+	return tmpl != NULL && (len = strlen(tmpl)) > 0 &&
+	    len <= SECKEY_LDAP_FILTER_MAX && template_valid(tmpl, len);
+}
+
 /* Bytes of the filter: each %u at most 3 bytes per byte of the name. */
 static size_t
 filter_size(const char *tmpl, size_t user_len)
@@ -58,14 +85,15 @@ filter_size(const char *tmpl, size_t user_len)
 }
 
 static char *
-put_user(char *out, const char *user)
+put_user(char *out, const char *user, bool dn)
 {
 	static const char hex[] = "0123456789abcdef";
+	size_t i, len = strlen(user);
 	unsigned char c;
 
-	for (; *user != '\0'; user++) {
-		c = (unsigned char)*user;
-		if (!needs_escape(c)) {
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)user[i];
+		if (dn ? !dn_needs_escape(c, i, len) : !needs_escape(c)) {
 			*out++ = (char)c;
 			continue;
 		}
@@ -77,20 +105,14 @@ put_user(char *out, const char *user)
 	return out;
 }
 
-int
-seckey_ldap_filter(const char *tmpl, const char *user, char **filterp,
+/* tmpl, already checked, with the user's name put in. */
+static int
+expand(const char *tmpl, const char *user, bool dn, char **resultp,
     struct seckey_diag *diag)
 {
 	size_t user_len;
 	char *filter, *out;
 
-	if (filterp == NULL)
-		return SECKEY_ERR_INVAL;
-	*filterp = NULL;
-	if (!seckey_ldap_filter_valid(tmpl)) {
-		seckey_diag_set(diag, NULL, 0, "invalid user_filter");
-		return SECKEY_ERR_INVAL;
-	}
 	/* Lengths are bounded here, so filter_size() cannot overflow. */
 	if (user == NULL || (user_len = strlen(user)) == 0 ||
 	    user_len > SECKEY_LDAP_USER_MAX) {
@@ -109,12 +131,42 @@ seckey_ldap_filter(const char *tmpl, const char *user, char **filterp,
 		}
 		tmpl++;
 		if (*tmpl == 'u')
-			out = put_user(out, user);
+			out = put_user(out, user, dn);
 		else
 			*out++ = '%';
 	}
 	*out = '\0';
-	*filterp = filter;
+	*resultp = filter;
 
 	return SECKEY_OK;
+}
+
+int
+seckey_ldap_filter(const char *tmpl, const char *user, char **filterp,
+    struct seckey_diag *diag)
+{
+	if (filterp == NULL)
+		return SECKEY_ERR_INVAL;
+	*filterp = NULL;
+	if (!seckey_ldap_filter_valid(tmpl)) {
+		seckey_diag_set(diag, NULL, 0, "invalid user_filter");
+		return SECKEY_ERR_INVAL;
+	}
+
+	return expand(tmpl, user, false, filterp, diag);
+}
+
+int
+seckey_ldap_dn(const char *tmpl, const char *user, char **dnp,
+    struct seckey_diag *diag)
+{
+	if (dnp == NULL)
+		return SECKEY_ERR_INVAL;
+	*dnp = NULL;
+	if (!seckey_ldap_dn_valid(tmpl)) {
+		seckey_diag_set(diag, NULL, 0, "invalid user_dn");
+		return SECKEY_ERR_INVAL;
+	}
+
+	return expand(tmpl, user, true, dnp, diag);
 }

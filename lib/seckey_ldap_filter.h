@@ -32,4 +32,22 @@ bool seckey_ldap_filter_valid(const char *tmpl);
 int seckey_ldap_filter(const char *tmpl, const char *user, char **filterp,
     struct seckey_diag *diag);
 
+/*
+ * user_dn, the DN of a user's entry for a directory that lets no one
+ * look it up before binding ("uid=%u,ou=people,dc=example,dc=org"):
+ * 1 .. SECKEY_LDAP_FILTER_MAX printable ASCII bytes with "%u" at least
+ * once and no '%' but in "%u" and "%%".
+ */
+bool seckey_ldap_dn_valid(const char *tmpl);
+
+/*
+ * The DN for user: tmpl with every %u replaced by the name escaped as
+ * an attribute value of a DN (RFC 4514, section 2.4: the special
+ * characters, a leading '#' or space, a trailing space and every byte
+ * outside printable ASCII as "\XX"), and %% by %.  The codes of
+ * seckey_ldap_filter().
+ */
+int seckey_ldap_dn(const char *tmpl, const char *user, char **dnp,
+    struct seckey_diag *diag);
+
 #endif /* SECKEY_LDAP_FILTER_H */

@@ -130,6 +130,12 @@ int seckey_passkey_parse_values(const char *const *values,
     struct seckey_keylist **listp, struct seckey_diag *diag);
 
 /*
+ * Is this value a mapping of another kind, which SSSD and
+ * seckey_passkey_parse_values() skip ("X509:...", an ssh key)?
+ */
+bool seckey_passkey_other_kind(const char *value, size_t len);
+
+/*
  * One key as a value, with our metadata; *valuep is the caller's to
  * free().  Returns 0, SECKEY_ERR_INVAL (a key that seckey_key_new()
  * would refuse) or SECKEY_ERR_NOMEM.

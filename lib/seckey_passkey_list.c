@@ -224,9 +224,8 @@ seckey_passkey_parse_lines(const char *text, size_t len,
 	return r;
 }
 
-/* A mapping of another kind, which SSSD skips too: "X509:...". */
-static bool
-other_kind(const char *value, size_t len)
+bool
+seckey_passkey_other_kind(const char *value, size_t len)
 {
 	const char *colon = memchr(value, ':', len);
 	size_t kind_len;
@@ -257,7 +256,7 @@ seckey_passkey_parse_values(const char *const *values, const size_t *lens,
 	if ((r = pending_init(&pend, max_keys, false)) != SECKEY_OK)
 		return r;
 	for (i = 0; i < n && r == SECKEY_OK; i++)
-		if (!other_kind(values[i], lens[i]))
+		if (!seckey_passkey_other_kind(values[i], lens[i]))
 			r = pending_add(&pend, values[i], lens[i], i + 1, diag);
 	if (r == SECKEY_OK)
 		r = pending_finish(&pend, listp, diag);

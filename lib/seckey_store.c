@@ -114,6 +114,31 @@ seckey_store_writable(const struct seckey_store *store)
 }
 
 int
+seckey_store_can_update(struct seckey_store *store, struct seckey_diag *diag)
+{
+	if (store == NULL)
+		return SECKEY_ERR_INVAL;
+	if (store->ops->lock == NULL) {
+		seckey_diag_set(diag, NULL, 0, "the %s key store of %s cannot "
+		    "be changed here", store->ops->name, store->user->name);
+		return SECKEY_ERR_READONLY;
+	}
+
+	return store->ops->can_update != NULL ?
+	    store->ops->can_update(store, diag) : SECKEY_OK;
+}
+
+void
+seckey_store_set_secret_fn(struct seckey_store *store,
+    seckey_store_secret_fn *fn, void *arg)
+{
+	if (store == NULL)
+		return;
+	store->secret_fn = fn;
+	store->secret_arg = arg;
+}
+
+int
 seckey_store_empty_list(struct seckey_keylist **listp,
     struct seckey_diag *diag)
 {

@@ -53,9 +53,39 @@ const char *seckey_store_kind(const struct seckey_store *store);
  */
 const char *seckey_store_warning(const struct seckey_store *store);
 
-/* Can seckey_store_update() change this store?  (keys = "command" or
- * "ldap": no.) */
+/* Can seckey_store_update() change this store?  (keys = "command": no;
+ * "ldap": through the directory, see seckey_ldap_edit.h.) */
 bool seckey_store_writable(const struct seckey_store *store);
+
+/*
+ * Could seckey_store_update() change this store, as far as can be told
+ * without trying?  SECKEY_ERR_READONLY (keys = "command"), or for
+ * keys = "ldap" SECKEY_ERR_CONFIG when ldap_conf gives no bind to write
+ * with (root without an administrator bind, a password over ldap://
+ * without StartTLS); diag says why.  So that a command refuses before
+ * the user touches a key.
+ */
+int seckey_store_can_update(struct seckey_store *store,
+    struct seckey_diag *diag);
+
+/*
+ * How a store asks for a secret it needs: the user's directory password
+ * (keys = "ldap", a user who is not root).  prompt is a sentence to show;
+ * the answer goes into buf (size bytes, NUL-terminated, wiped by the
+ * store after use).  Returns 0, or a code the store passes on
+ * (SECKEY_ERR_CANCELLED: none given).
+ */
+typedef int seckey_store_secret_fn(const char *prompt, char *buf, size_t size,
+    void *arg);
+
+/*
+ * Let the store ask (seckey sets this; the module never does, so a
+ * sign-in reads as it always did).  With it, a store of keys = "ldap"
+ * opened by a user who is not root reads and writes under the user's
+ * own bind, and asks for the password once.
+ */
+void seckey_store_set_secret_fn(struct seckey_store *store,
+    seckey_store_secret_fn *fn, void *arg);
 
 /*
  * Read the list, refusing one of more than max_keys entries.  A user

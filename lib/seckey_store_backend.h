@@ -38,6 +38,10 @@ struct seckey_store_ops {
 			    const struct seckey_keylist *list,
 			    struct seckey_diag *diag);
 	void		(*unlock)(struct seckey_store *store);
+	/* Optional: what can be known before an update (see
+	 * seckey_store_can_update()). */
+	int		(*can_update)(struct seckey_store *store,
+			    struct seckey_diag *diag);
 };
 
 struct seckey_store {
@@ -48,6 +52,9 @@ struct seckey_store {
 	/* How long an update waits for another writer's lock. */
 	unsigned int			 lock_tries;
 	unsigned int			 lock_wait_ms;
+	/* How to ask the user for a secret, or NULL. */
+	seckey_store_secret_fn		*secret_fn;
+	void				*secret_arg;
 	/* Set by a read whose answer deserves a warning; "" when none. */
 	char				 warning[SECKEY_STORE_WARNING_MAX];
 };

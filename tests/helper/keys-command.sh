@@ -5,6 +5,7 @@
 . "$top_srcdir/tests/sh/tap.sh"
 . "$top_srcdir/tests/sh/virtkey.sh"
 . "$top_srcdir/tests/sh/seckeycli.sh"
+. "$top_srcdir/tests/sh/readonly.sh"
 [ "$(id -u)" -eq 0 ] || plan_skip_all "the reader runs as another user: needs root"
 plan 14
 
@@ -36,12 +37,8 @@ vk --state "$state" -- 'printf "1234\n" | sk --user alice test'
 is "$rc" 0 "test signs in with the key keys_command lists"
 like "$out$err" 'Blue key' "and names it"
 
-for cmd in "register --name Red" "rename \"Blue key\" Green" "delete --yes \"Blue key\""; do
-	vk --state "$state" -- "printf '1234\n' | sk --user alice $cmd"
-	is "$rc" 1 "${cmd%% *} refuses"
-	like "$err" "seckey: the security keys of alice come from keys_command \\($CMDDIR/reader\\): seckey cannot change them; change them where that command reads them" \
-		"${cmd%% *}: and says where the list comes from"
-done
+refuses_changes "$state" "Blue key" \
+	"seckey: the security keys of alice come from keys_command \\($CMDDIR/reader\\): seckey cannot change them; change them where that command reads them"
 ok "$([ ! -e "$keys" ] && echo 0 || echo 1)" "no key list file was written"
 
 printf '#!/bin/sh\nexit 11\n' > "$CMDDIR/reader"
