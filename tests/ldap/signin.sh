@@ -12,13 +12,8 @@
 # path is covered by an overlay whose changes stay in the test's scratch
 # folder: the built reader is copied there, and nothing of the machine
 # changes.  Needs root (the reader runs as nobody, the cache is root's).
-if [ -z "${SIGNIN_NAMESPACE:-}" ]; then
-	[ "$(id -u)" -eq 0 ] ||
-		{ echo "1..0 # SKIP the reader runs as another user: needs root"; exit 0; }
-	unshare --mount --propagation private true 2>/dev/null ||
-		{ echo "1..0 # SKIP this machine cannot make private mount namespaces"; exit 0; }
-	SIGNIN_NAMESPACE=1 exec unshare --mount --propagation private "$BASH" "$0" "$@"
-fi
+. "$top_srcdir/tests/sh/readerns.sh"
+reader_ns_enter "$0" "$@" || { echo "1..0 # SKIP $READER_NS_SKIP"; exit 0; }
 
 . "$top_srcdir/tests/sh/tap.sh"
 . "$top_srcdir/tests/sh/virtkey.sh"
@@ -29,18 +24,7 @@ pam_env_check
 slapd_require
 
 # Where the module runs the reader from (configure's libexecdir).
-[ -n "${SECKEY_KEYS_LDAP:-}" ] || plan_skip_all "SECKEY_KEYS_LDAP is not set (run through make check)"
-grep -aqF "$SECKEY_KEYS_LDAP" "$MODULE" ||
-	plan_skip_all "pam_seckey.so was built for another reader path than $SECKEY_KEYS_LDAP"
-cover=$(dirname "$SECKEY_KEYS_LDAP")
-while [ ! -d "$cover" ]; do cover=$(dirname "$cover"); done
-[ "$cover" != / ] || plan_skip_all "no folder to cover above $SECKEY_KEYS_LDAP"
-mkdir -p "$TEST_TMP/ov/upper" "$TEST_TMP/ov/work"
-mount -t overlay overlay \
-	-o "lowerdir=$cover,upperdir=$TEST_TMP/ov/upper,workdir=$TEST_TMP/ov/work" "$cover" 2>/dev/null ||
-	plan_skip_all "this machine cannot mount an overlay on $cover"
-install -d -m 0755 "$(dirname "$SECKEY_KEYS_LDAP")"
-install -m 0755 "$top_builddir/ldap/seckey-keys-ldap" "$SECKEY_KEYS_LDAP"
+reader_ns_install "$TEST_TMP/ov" "$MODULE" || plan_skip_all "$READER_NS_SKIP"
 plan 51
 
 state="$TEST_TMP/state"
