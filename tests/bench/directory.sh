@@ -7,7 +7,8 @@
 # overlay) as nobody, which reads alice's 10 passkey values from a
 # private slapd (tests/sh/slapd.sh) over ldaps:// with a simple bind,
 # and the module keeps its offline cache.  Three servers, each
-# bulk-loaded with slapadd before it starts, uid indexed:
+# bulk-loaded with slapadd before it starts, objectClass and uid indexed
+# (tests/sh/slapd.sh):
 #
 #   ldap-small    10 other users and alice
 #   ldap-large    --users other users and alice
@@ -189,8 +190,8 @@ dir_report() {
 	fi
 	echo "Keys in a directory: the same sign-in (10 credentials, 1 key plugged in),"
 	echo "the key list read by seckey-keys-ldap from slapd over ldaps:// with a simple"
-	echo "bind (uid indexed); CPU of the whole sign-in, the reader included; the"
-	echo "stores measured in turn."
+	echo "bind (objectClass and uid indexed); CPU of the whole sign-in, the reader"
+	echo "included; the stores measured in turn."
 	echo
 	echo "| Key store | Other users | CTAP commands | Latency median (ms) | IQR (ms) | vs file store | CPU (M instructions) | of which the reader | vs file store | Peak RSS (MiB) |"
 	echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"

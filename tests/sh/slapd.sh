@@ -3,7 +3,11 @@
 # when the test exits, whatever happened.
 #
 #   slapd_start [LDIF]          cn=config, back_mdb, dc=example,dc=org
-#                               (uid indexed), the system schemas +
+#                               (objectClass and uid indexed: without the
+#                               first, every subtree search reads every
+#                               entry, for back-mdb looks for referrals
+#                               with (objectClass=referral)), the system
+#                               schemas +
 #                               conf/ldap/seckey.ldif, conf/ldap/acl.ldif;
 #                               listens on ldapi://,
 #                               ldap://127.0.0.1:$SLAPD_PORT (StartTLS) and
@@ -132,6 +136,7 @@ olcDatabase: {1}mdb
 olcSuffix: $SLAPD_SUFFIX
 olcDbDirectory: $SLAPD_DIR/db
 olcDbMaxSize: $SLAPD_DB_MAXSIZE
+olcDbIndex: objectClass eq
 olcDbIndex: uid eq
 olcRootDN: $SLAPD_ROOTDN
 olcRootPW: $SLAPD_ROOTPW
