@@ -1,7 +1,9 @@
 #!/bin/bash
 # The benchmark in its quick mode (what CI runs): every figure of the
-# table is produced and the raw file is written.  Timings are never
-# asserted; tests/bench/run-bench without --quick is the real benchmark
+# table is produced and the raw file is written, keys in a directory
+# included (10 and 1,000 users; as root, with slapd: otherwise the TAP
+# output says why they are skipped).  Timings are never asserted;
+# tests/bench/run-bench without --quick is the real benchmark
 # (docs/PERFORMANCE.md).
 . "$top_srcdir/tests/sh/tap.sh"
 
@@ -11,7 +13,7 @@
 results="$TEST_TMP/bench"
 run "$top_srcdir/tests/bench/run-bench" --quick --out "$results"
 [ "$rc" -ne 77 ] || plan_skip_all "$(tail -n 1 <<<"$err")"
-plan 13
+plan 21
 
 is "$rc" 0 "run-bench --quick succeeds"
 [ "$rc" -eq 0 ] || diag "$(tail -n 20 <<<"$err")"
@@ -30,15 +32,46 @@ is "$empty" 0 "no cell is empty or n/a"
 numbers=$(grep -E '^\| pam_' <<<"$out" | awk -F'|' '{ for (i = 4; i < NF; i++) print $i }' |
 	grep -cvE '^ *[0-9][0-9.]*(–[0-9.]+)? *$')
 is "$numbers" 0 "every figure is a number"
-is "$(grep -c '^- ' <<<"$out")" 4 "the four targets are reported"
+is "$(grep '^- ' <<<"$out" | grep -vc '^- directory:')" 4 "the four targets are reported"
 like "$(grep '^- CTAP' <<<"$out")" 'commands after opening the key <= 4: [0-9]+, (met|missed)' \
 	"the command target has a verdict"
 
+# Keys in a directory: 3 more scenarios (counted, timed with the file
+# store again, under callgrind), unless skipped.
+dir_skip=$(sed -n 's/^Keys in a directory: skipped: //p' <<<"$out")
+dir_sc=3 dir_timed=4
+[ -z "$dir_skip" ] || dir_sc=0 dir_timed=0
+
 raw=$(grep -v '^#' "$results/raw.tsv" 2>/dev/null)
-is "$(awk '$1 == "commands"' <<<"$raw" | wc -l)" 12 "raw: commands of 12 scenarios"
-is "$(awk '$1 == "latency_ms" { n += NF - 4 } END { print n }' <<<"$raw")" 42 \
-	"raw: 3 timed sign-ins in each of 14 timed scenarios"
-is "$(awk '$1 == "instructions" || $1 == "peak_rss_kib"' <<<"$raw" | wc -l)" 24 \
-	"raw: instructions and peak memory of 12 scenarios"
+is "$(awk '$1 == "commands"' <<<"$raw" | wc -l)" $((12 + dir_sc)) \
+	"raw: commands of $((12 + dir_sc)) scenarios"
+is "$(awk '$1 == "latency_ms" { n += NF - 4 } END { print n }' <<<"$raw")" \
+	$((3 * (14 + dir_timed))) "raw: 3 timed sign-ins in each of $((14 + dir_timed)) timed scenarios"
+is "$(awk '$1 == "instructions" || $1 == "peak_rss_kib"' <<<"$raw" | wc -l)" \
+	$((2 * (12 + dir_sc))) "raw: instructions and peak memory of $((12 + dir_sc)) scenarios"
+
+if [ -n "$dir_skip" ]; then
+	for i in $(seq 8); do
+		skip "keys in a directory: $dir_skip"
+	done
+	done_testing
+fi
+dir_rows=$(grep -E '^\| (file \(keys_file\)|directory[ ,])' <<<"$out")
+is "$(wc -l <<<"$dir_rows")" 4 "the directory table has the file store, 10 and 1,000 users, and slapd stopped"
+like "$(grep -E '^\| directory \(slapd\) \| ' <<<"$dir_rows" | cut -d'|' -f3 | tr -d ' ' | paste -sd' ')" \
+	'^10 1,000$' "the directory holds 10, then 1,000 other users"
+is "$(awk -F'|' '{ for (i = 4; i < NF; i++) print $i }' <<<"$dir_rows" |
+	grep -cvE '^ *[0-9][0-9.]*(–[0-9.]+)? *$')" 0 "every directory figure is a number"
+# The reader is traced (its own profile) and counted in every directory row.
+is "$(grep '^| directory' <<<"$dir_rows" | awk -F'|' '$9 + 0 > 0' | wc -l)" 3 \
+	"the reader's instructions are counted in each directory row"
+is "$(awk '$1 == "reader_instructions"' <<<"$raw" | wc -l)" 3 "raw: the reader's instructions of 3 scenarios"
+# Where the list comes from changes nothing on the key.
+is "$(awk -F'|' '{ print $4 }' <<<"$dir_rows" | sort -u | wc -l)" 1 \
+	"the key receives the same number of commands whatever the store"
+is "$(grep -c '^- directory: .*: [0-9.]*, \(met\|missed\)' <<<"$out")" 3 \
+	"the three directory targets have a verdict"
+like "$(grep '^- directory: 1,000 users' <<<"$out")" 'instructions [0-9.]+\)$' \
+	"the scale target gives the instructions too"
 
 done_testing

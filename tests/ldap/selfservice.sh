@@ -10,9 +10,9 @@
 # --print-mapping, which only prints.
 #
 # seckey and the module run the reader at its installed path: the test
-# runs in a private mount namespace (tests/sh/installed-reader.sh).
-. "$top_srcdir/tests/sh/installed-reader.sh"
-reader_namespace "$@"
+# runs in a private mount namespace (tests/sh/readerns.sh).
+. "$top_srcdir/tests/sh/readerns.sh"
+reader_ns_enter "$0" "$@" || { echo "1..0 # SKIP $READER_NS_SKIP"; exit 0; }
 
 . "$top_srcdir/tests/sh/tap.sh"
 . "$top_srcdir/tests/sh/virtkey.sh"
@@ -21,7 +21,7 @@ pam_env_check
 . "$top_srcdir/tests/sh/seckeyenv.sh"
 . "$top_srcdir/tests/sh/slapd.sh"
 slapd_require
-reader_install
+reader_ns_install "$TEST_TMP/ov" "$MODULE" || plan_skip_all "$READER_NS_SKIP"
 plan 62
 
 state="$TEST_TMP/state"

@@ -2,24 +2,45 @@
 # tap.sh).  Everything lives in $TEST_TMP/slapd; the server is stopped
 # when the test exits, whatever happened.
 #
-#   slapd_start                 cn=config, back_mdb, dc=example,dc=org,
-#                               the system schemas + conf/ldap/seckey.ldif,
-#                               conf/ldap/acl.ldif; listens on ldapi://,
+#   slapd_start [LDIF]          cn=config, back_mdb, dc=example,dc=org
+#                               (objectClass and uid indexed: without the
+#                               first, every subtree search reads every
+#                               entry, for back-mdb looks for referrals
+#                               with (objectClass=referral)), the system
+#                               schemas +
+#                               conf/ldap/seckey.ldif, conf/ldap/acl.ldif;
+#                               listens on ldapi://,
 #                               ldap://127.0.0.1:$SLAPD_PORT (StartTLS) and
-#                               ldaps://127.0.0.1:$SLAPD_TLS_PORT
+#                               ldaps://127.0.0.1:$SLAPD_TLS_PORT.  With
+#                               LDIF (a file), the base entries and LDIF's
+#                               are bulk-loaded with slapadd before slapd
+#                               starts: 100,000 users in seconds
+#   slapd_launch                start it again after slapd_stop
 #   slapd_stop                  stop it (also done at exit)
 #   slapd_admin CMD ARGS...     an ldap-utils CMD bound as the rootdn
 #   slapd_add_user NAME [VALUE...]   posixAccount + seckeyUser + passwd
 #                               "NAME-pw", with passkey VALUEs
+#   slapd_user_ldif NAME UIDNUMBER [VALUE...]   that entry as LDIF
 #   slapd_set_values NAME ATTR [VALUE...]  replace ATTR of NAME's entry
+#   slapd_users_ldif COUNT PREFIX [VALUE]  LDIF of COUNT users PREFIX000001...
+#                               shaped as slapd_add_user's, each with
+#                               passkey VALUE (for slapd_start LDIF)
+#   slapd_missing               why slapd cannot run here (stdout, status
+#                               1), or nothing (status 0)
 #
 # Set: SLAPD_SUFFIX, SLAPD_ROOTDN, SLAPD_ROOTPW, SLAPD_LDAPI (URI),
 # SLAPD_CA (the test CA's certificate), SLAPD_OTHER_CA (a CA that signed
 # nothing here), SLAPD_READER_DN, SLAPD_READER_PW, SLAPD_PID.  Without
 # slapd the test is skipped: CI installs it (scripts/install-deps).
+# SLAPD_DIR (default $TEST_TMP/slapd) may be set before sourcing, or
+# between servers to run several (the functions act on the one it
+# names); SLAPD_DB_MAXSIZE is the database's map size in bytes.
+# Outside a TAP test (tests/bench/run-bench) the caller defines diag and
+# its own EXIT trap, and calls slapd_stop itself.
 
 SLAPD_BIN=$(command -v slapd || echo /usr/sbin/slapd)
-SLAPD_DIR="$TEST_TMP/slapd"
+: "${SLAPD_DIR:=$TEST_TMP/slapd}"
+: "${SLAPD_DB_MAXSIZE:=16777216}"
 SLAPD_SUFFIX="dc=example,dc=org"
 SLAPD_ROOTDN="cn=admin,$SLAPD_SUFFIX"
 SLAPD_ROOTPW="admin-secret"
@@ -27,11 +48,25 @@ SLAPD_READER_DN="cn=seckey-reader,$SLAPD_SUFFIX"
 SLAPD_READER_PW="reader-secret"
 SLAPD_PID=""
 
+slapd_missing() {
+	local why=""
+	if [ ! -x "$SLAPD_BIN" ]; then
+		why="slapd is not installed (scripts/install-deps installs it)"
+	elif ! command -v ldapadd >/dev/null; then
+		why="ldap-utils is not installed"
+	elif ! command -v openssl >/dev/null; then
+		why="openssl is not installed"
+	elif [ ! -e /usr/lib/ldap/back_mdb.so ]; then
+		why="slapd has no back_mdb"
+	fi
+	[ -z "$why" ] && return 0
+	echo "$why"
+	return 1
+}
+
 slapd_require() {
-	[ -x "$SLAPD_BIN" ] || plan_skip_all "slapd is not installed (scripts/install-deps installs it)"
-	command -v ldapadd >/dev/null || plan_skip_all "ldap-utils is not installed"
-	command -v openssl >/dev/null || plan_skip_all "openssl is not installed"
-	[ -e /usr/lib/ldap/back_mdb.so ] || plan_skip_all "slapd has no back_mdb"
+	local why
+	why=$(slapd_missing) || plan_skip_all "$why"
 }
 
 # A test CA, a server certificate for 127.0.0.1 and localhost, and a
@@ -100,7 +135,9 @@ objectClass: olcMdbConfig
 olcDatabase: {1}mdb
 olcSuffix: $SLAPD_SUFFIX
 olcDbDirectory: $SLAPD_DIR/db
-olcDbMaxSize: 16777216
+olcDbMaxSize: $SLAPD_DB_MAXSIZE
+olcDbIndex: objectClass eq
+olcDbIndex: uid eq
 olcRootDN: $SLAPD_ROOTDN
 olcRootPW: $SLAPD_ROOTPW
 olcAccess: {0}to attrs=userPassword by self write by anonymous auth by * none
@@ -157,14 +194,27 @@ EOF
 }
 
 slapd_start() {
-	local try
+	local bulk=${1:-} try size
 	slapd_require
+	# A map large enough for what is loaded (indexes included): mdb
+	# only reserves the address space, the file grows as it is used.
+	if [ -n "$bulk" ]; then
+		size=$(($(stat -c %s "$bulk") * 8))
+		[ "$size" -le "$SLAPD_DB_MAXSIZE" ] || SLAPD_DB_MAXSIZE=$size
+	fi
 	mkdir -p "$SLAPD_DIR/conf" "$SLAPD_DIR/db"
 	chmod 0700 "$SLAPD_DIR"
 	slapd_make_certs || { diag "$(cat "$SLAPD_DIR/openssl.log")"; return 1; }
 	slapd_config_ldif >"$SLAPD_DIR/config.ldif"
 	slapadd -n0 -F "$SLAPD_DIR/conf" -l "$SLAPD_DIR/config.ldif" \
 		>"$SLAPD_DIR/slapadd.log" 2>&1 || { diag "$(cat "$SLAPD_DIR/slapadd.log")"; return 1; }
+	# Quick mode (-q): no consistency checks, as for a first load.
+	if [ -n "$bulk" ]; then
+		{ slapd_base_ldif; echo; cat "$bulk"; } |
+		    slapadd -q -F "$SLAPD_DIR/conf" -b "$SLAPD_SUFFIX" \
+		    >>"$SLAPD_DIR/slapadd.log" 2>&1 ||
+			{ diag "$(tail -5 "$SLAPD_DIR/slapadd.log")"; return 1; }
+	fi
 	for try in 1 2 3 4 5; do
 		slapd_launch && break
 		slapd_stop
@@ -173,7 +223,7 @@ slapd_start() {
 	ldapmodify -x -H "$SLAPD_LDAPI" -D cn=config -w "$SLAPD_ROOTPW" \
 		-f "$top_srcdir/conf/ldap/acl.ldif" >"$SLAPD_DIR/acl.log" 2>&1 ||
 		{ diag "$(cat "$SLAPD_DIR/acl.log")"; return 1; }
-	slapd_base_ldif | slapd_admin ldapadd >/dev/null
+	[ -n "$bulk" ] || slapd_base_ldif | slapd_admin ldapadd >/dev/null
 }
 
 # Stop the server by its pid file and wait for it: no slapd outlives a
@@ -210,11 +260,11 @@ slapd_user_dn() {
 	echo "uid=$1,ou=people,$SLAPD_SUFFIX"
 }
 
-slapd_add_user() {
-	local name=$1 value
-	shift
-	{
-		cat <<EOF
+# slapd_user_ldif NAME UIDNUMBER [VALUE...]: the entry slapd_add_user adds.
+slapd_user_ldif() {
+	local name=$1 uid_number=$2 value
+	shift 2
+	cat <<EOF
 dn: $(slapd_user_dn "$name")
 objectClass: inetOrgPerson
 objectClass: posixAccount
@@ -222,15 +272,21 @@ objectClass: seckeyUser
 uid: $name
 cn: $name
 sn: $name
-uidNumber: $((10000 + RANDOM % 50000))
+uidNumber: $uid_number
 gidNumber: 100
 homeDirectory: /home/$name
 userPassword: $name-pw
 EOF
-		for value in "$@"; do
-			echo "passkey: $value"
-		done
-	} | slapd_admin ldapadd >/dev/null
+	for value in "$@"; do
+		echo "passkey: $value"
+	done
+}
+
+slapd_add_user() {
+	local name=$1
+	shift
+	slapd_user_ldif "$name" $((10000 + RANDOM % 50000)) "$@" |
+	    slapd_admin ldapadd >/dev/null
 }
 
 # Replace (or, without values, delete) attr of name's entry.
@@ -245,4 +301,23 @@ slapd_set_values() {
 			echo "$attr: $value"
 		done
 	} | slapd_admin ldapmodify >/dev/null
+}
+
+# The users are written by awk: one ldapadd per user would take minutes
+# for 100,000.  uidNumbers from 100001 up.
+slapd_users_ldif() {
+	awk -v n="$1" -v prefix="$2" -v value="${3:-}" \
+	    -v base="ou=people,$SLAPD_SUFFIX" 'BEGIN {
+		for (i = 1; i <= n; i++) {
+			name = sprintf("%s%06d", prefix, i)
+			printf "dn: uid=%s,%s\nobjectClass: inetOrgPerson\n" \
+			    "objectClass: posixAccount\nobjectClass: seckeyUser\n" \
+			    "uid: %s\ncn: %s\nsn: %s\nuidNumber: %d\n" \
+			    "gidNumber: 100\nhomeDirectory: /home/%s\n" \
+			    "userPassword: %s-pw\n", name, base, name, name,
+			    name, 100000 + i, name, name
+			if (value != "")
+				printf "passkey: %s\n", value
+			printf "\n"
+		} }'
 }
