@@ -126,5 +126,6 @@ int cmd_delete(struct helper_ctx *ctx, int argc, char **argv);
 int cmd_pin(struct helper_ctx *ctx, int argc, char **argv);
 int cmd_reset(struct helper_ctx *ctx, int argc, char **argv);
 int cmd_test(struct helper_ctx *ctx, int argc, char **argv);
+int cmd_unmark(struct helper_ctx *ctx, int argc, char **argv);
 
 #endif /* SECKEY_HELPER_H */

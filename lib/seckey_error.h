@@ -59,6 +59,13 @@ enum seckey_err {
 	SECKEY_ERR_RESET_WINDOW = -46,	/* reset only right after plug-in */
 	SECKEY_ERR_COUNTER = -47,	/* signature counter went backwards */
 	SECKEY_ERR_NO_PIN = -48,	/* the caller got no usable PIN */
+
+	/* Trust in the authenticator (seckey_signin.c, seckey_counter.c). */
+	SECKEY_ERR_MODEL_MISMATCH = -49, /* key reports another AAGUID */
+	SECKEY_ERR_MODEL_REFUSED = -50,	/* reported model not allowed */
+	SECKEY_ERR_CLONED = -51,	/* counter did not grow: a clone? */
+	SECKEY_ERR_MARKED = -52,	/* credential marked as a clone */
+	SECKEY_ERR_STATE = -53,		/* counter record unsafe or broken */
 };
 
 /* A static English sentence for an error code; never NULL. */

@@ -298,12 +298,12 @@ write_all(int fd, const unsigned char *p, size_t len)
 
 /* Write, sync and close the temporary file; returns 0 or an errno value. */
 static int
-fill_temp(int fd, const void *data, size_t len)
+fill_temp(int fd, const void *data, size_t len, mode_t mode)
 {
 	int err;
 
 	/* The umask must not decide the mode of a key list. */
-	if (fchmod(fd, 0600) != 0)
+	if (fchmod(fd, mode) != 0)
 		return errno;
 	if ((err = write_all(fd, data, len)) != 0)
 		return err;
@@ -319,7 +319,7 @@ fill_temp(int fd, const void *data, size_t len)
  */
 static int
 write_temp(const struct seckey_lock *lock, const char *tmp, const void *data,
-    size_t len, bool *created, struct seckey_diag *diag)
+    size_t len, mode_t mode, bool *created, struct seckey_diag *diag)
 {
 	int fd, err;
 
@@ -331,7 +331,7 @@ write_temp(const struct seckey_lock *lock, const char *tmp, const void *data,
 	if (fd < 0)
 		return seckey_fs_error(errno, lock->path, diag);
 	*created = true;
-	err = fill_temp(fd, data, len);
+	err = fill_temp(fd, data, len, mode);
 	if (close(fd) != 0 && err == 0)
 		err = errno;
 	if (err != 0) {
@@ -378,12 +378,21 @@ int
 seckey_file_replace(struct seckey_lock *lock, const void *data, size_t len,
     struct seckey_diag *diag)
 {
+	return seckey_file_replace_mode(lock, data, len, 0600, diag);
+}
+
+int
+seckey_file_replace_mode(struct seckey_lock *lock, const void *data,
+    size_t len, mode_t mode, struct seckey_diag *diag)
+{
 	struct seckey_priv priv;
 	char tmp[NAME_MAX + 1];
 	bool dropped = false, created = false;
 	int r;
 
-	if (lock == NULL || (data == NULL && len > 0))
+	if (lock == NULL || (data == NULL && len > 0) ||
+	    (mode & (S_IWGRP | S_IWOTH | S_IXUSR | S_IXGRP | S_IXOTH |
+	    S_ISUID | S_ISGID | S_ISVTX)) != 0)
 		return SECKEY_ERR_INVAL;
 	if (snprintf(tmp, sizeof(tmp), ".%s.tmp", lock->base) >=
 	    (int)sizeof(tmp)) {
@@ -393,7 +402,7 @@ seckey_file_replace(struct seckey_lock *lock, const void *data, size_t len,
 	if ((r = drop_to_owner(lock, &priv, &dropped, diag)) != SECKEY_OK)
 		return r;
 
-	if ((r = write_temp(lock, tmp, data, len, &created,
+	if ((r = write_temp(lock, tmp, data, len, mode, &created,
 	    diag)) != SECKEY_OK)
 		goto fail;
 	if (renameat(lock->dir_fd, tmp, lock->dir_fd, lock->base) != 0) {

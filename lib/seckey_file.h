@@ -73,6 +73,14 @@ int seckey_file_lock(const char *path, const struct seckey_user *owner,
 int seckey_file_replace(struct seckey_lock *lock, const void *data,
     size_t len, struct seckey_diag *diag);
 
+/*
+ * The same, with the new file's mode: a file others may read (0644),
+ * never one others may write.  SECKEY_ERR_INVAL for a mode with write
+ * or execute bits for group or others.
+ */
+int seckey_file_replace_mode(struct seckey_lock *lock, const void *data,
+    size_t len, mode_t mode, struct seckey_diag *diag);
+
 /* Remove the locked file (none is fine), and sync the folder. */
 int seckey_file_remove(struct seckey_lock *lock, struct seckey_diag *diag);
 

@@ -41,6 +41,12 @@ enum seckey_remote {
 	SECKEY_REMOTE_ALLOW,	/* as a local sign-in */
 };
 
+/* What a signature counter that did not increase comes to. */
+enum seckey_counter_policy {
+	SECKEY_COUNTER_LOG,	/* logged (and audited); the sign-in goes on */
+	SECKEY_COUNTER_DENY,	/* refused, and the credential marked */
+};
+
 struct seckey_policy {
 	bool			 enabled;
 	char			*rp_id;
@@ -65,6 +71,8 @@ struct seckey_policy {
 	char			*touch_prompt;
 	char			*insert_prompt;
 	enum seckey_remote	 remote;
+	char			*state_dir;	/* root's records: counters/ */
+	enum seckey_counter_policy counter_policy;
 	bool			 debug;
 };
 
@@ -96,6 +104,9 @@ bool seckey_policy_aaguid_allowed(const struct seckey_policy *policy,
 
 /* "pin" or "none". */
 const char *seckey_uv_name(enum seckey_uv uv);
+
+/* "log" or "deny". */
+const char *seckey_counter_policy_name(enum seckey_counter_policy policy);
 
 /* "ignore", "deny" or "allow". */
 const char *seckey_remote_name(enum seckey_remote remote);

@@ -3,7 +3,10 @@
 #
 #   POLICY                  the policy file; write it with policy "LINES"
 #   policy LINES            writes POLICY (enabled, rp_id pam://test.host,
-#                           timeout 3 unless LINES set it) and LINES
+#                           timeout 3 and state_dir STATE_DIR unless
+#                           LINES set them) and LINES
+#   STATE_DIR               the policy's state_dir: the signature counter
+#                           records (never the machine's /var/lib/seckey)
 #   keys_of USER            the path of USER's key list
 #   PAMRUN SERVICE USER OP  pamdriver under pam_wrapper and nss_wrapper:
 #                           prompts and the PAM code on stdout, the
@@ -52,10 +55,13 @@ in_time() {
 		"$1 (took $ms ms, at most $DEADLINE_MS)"
 }
 
+STATE_DIR="$TEST_TMP/state"
+export STATE_DIR
 policy() {
-	local timeout="timeout = 3"
+	local timeout="timeout = 3" state="state_dir = \"$STATE_DIR\""
 	case "$1" in *timeout*) timeout="" ;; esac
-	printf 'enabled = true\nrp_id = "%s"\n%s\n%s\n' "$RP" "$timeout" "$1" > "$POLICY"
+	case "$1" in *state_dir*) state="" ;; esac
+	printf 'enabled = true\nrp_id = "%s"\n%s\n%s\n%s\n' "$RP" "$timeout" "$1" "$state" > "$POLICY"
 	chmod 0644 "$POLICY"
 }
 
