@@ -14,6 +14,9 @@
 #   ENROLL                  tests/progs/enroll-key
 #   alice_with_key STATE    user alice, the test policy, and her key "Blue
 #                           key" (PIN 1234) on a virtual key kept in STATE
+#   PAMRUN_PRELOAD          (environment) libraries PAMRUN preloads before
+#                           pam_wrapper's, for a function it also defines
+#                           (audit_open: tests/progs/auditlog.c)
 #   PAMDRIVER_WRAPPER       (environment) a command PAMRUN runs pamdriver
 #                           under, such as valgrind (make check-pam-valgrind)
 #   timed_vk ARGS...        vk with ARGS; sets ms to the time it took
@@ -121,7 +124,7 @@ PAMRUN="$TEST_TMP/pamrun"
 cat > "$PAMRUN" <<RUN
 #!/bin/bash
 # pamdriver in this test's PAM world, with whatever LD_PRELOAD it is given.
-exec \${PAMDRIVER_WRAPPER:-} env LD_PRELOAD="\${SANITIZER_PRELOAD:+\$SANITIZER_PRELOAD }$PAM_WRAPPER_LIB $NSS_WRAPPER_LIB\${LD_PRELOAD:+ \$LD_PRELOAD}" \\
+exec \${PAMDRIVER_WRAPPER:-} env LD_PRELOAD="\${SANITIZER_PRELOAD:+\$SANITIZER_PRELOAD }\${PAMRUN_PRELOAD:+\$PAMRUN_PRELOAD }$PAM_WRAPPER_LIB $NSS_WRAPPER_LIB\${LD_PRELOAD:+ \$LD_PRELOAD}" \\
 	PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAM_SERVICE_DIR" \\
 	PAM_WRAPPER_DISABLE_DEEPBIND=1 PAM_WRAPPER_DEBUGLEVEL=\${PAM_WRAPPER_DEBUGLEVEL:-2} \\
 	NSS_WRAPPER_PASSWD="$PAM_PASSWD" NSS_WRAPPER_GROUP="$PAM_GROUP" \\

@@ -25,6 +25,7 @@ enum {
 	OPT_SOCKET = 256, OPT_STATE, OPT_TRANSPORT, OPT_MAX_CREDS, OPT_TOUCH,
 	OPT_TOUCH_TIMEOUT, OPT_LATENCY, OPT_LOG, OPT_PIN_PROTOCOLS,
 	OPT_RESET_WINDOW, OPT_UV_NOT_REQUIRED, OPT_EVIL, OPT_EVIL_ON, OPT_HELP,
+	OPT_COUNTER, OPT_AAGUID,
 };
 
 static const struct option long_options[] = {
@@ -41,6 +42,8 @@ static const struct option long_options[] = {
 	{ "uv-not-required",	no_argument,	   NULL, OPT_UV_NOT_REQUIRED },
 	{ "evil",		required_argument, NULL, OPT_EVIL },
 	{ "evil-on",		required_argument, NULL, OPT_EVIL_ON },
+	{ "counter",		required_argument, NULL, OPT_COUNTER },
+	{ "aaguid",		required_argument, NULL, OPT_AAGUID },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ NULL,			0,		   NULL, 0 },
 };
@@ -80,7 +83,8 @@ usage(void)
 	    "truncated,wrong-cid,\n"
 	    "\t       oversized,endless-keepalive,disconnect,counter-back,"
 	    "phish]\n"
-	    "\t[--evil-on assert,probe,info|all]\n");
+	    "\t[--evil-on assert,probe,info|all] [--counter count|zero] "
+	    "[--aaguid UUID]\n");
 }
 
 static int
@@ -244,6 +248,13 @@ parse_option(struct vk_config *cfg, int ch, const char *arg)
 		return parse_evil(cfg, arg);
 	case OPT_EVIL_ON:
 		return parse_evil_on(cfg, arg);
+	case OPT_COUNTER:
+		if (strcmp(arg, "count") != 0 && strcmp(arg, "zero") != 0)
+			return -1;
+		cfg->counter_zero = strcmp(arg, "zero") == 0;
+		return 0;
+	case OPT_AAGUID:
+		return vk_aaguid_parse(arg);
 	default:
 		return -1;
 	}
