@@ -99,10 +99,14 @@ check_mark(const struct seckey_policy *policy,
 	struct seckey_counter_record rec;
 	struct seckey_diag ignored;
 	char path[SECKEY_DIAG_FILE_MAX];
+	int r;
 
 	/* Any other fault with the record is met, and told, after. */
-	if (seckey_counter_read(policy->state_dir, policy->rp_id, found->key,
-	    &rec, &ignored) != SECKEY_OK || rec.marked == 0)
+	r = seckey_counter_read(policy->state_dir, policy->rp_id, found->key,
+	    &rec, &ignored);
+	if (r == SECKEY_ERR_NOMEM)
+		return r;
+	if (r != SECKEY_OK || rec.marked == 0)
 		return SECKEY_OK;
 	if (seckey_counter_path(policy->state_dir, policy->rp_id, found->key,
 	    path, sizeof(path), &ignored) != SECKEY_OK)
