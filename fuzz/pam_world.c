@@ -386,9 +386,11 @@ pam_user_of(const struct pam_input *in, const char *user_field)
 static int
 write_files(const struct pam_input *in)
 {
-	char prefix[PATH_MAX + 64], stack[2 * PATH_MAX + 64];
+	char prefix[2 * PATH_MAX + 96], stack[2 * PATH_MAX + 64];
 
-	snprintf(prefix, sizeof(prefix), "keys_file = \"%s\"\n%s%s", w.keys,
+	/* The signature counter records stay in the world's folder too. */
+	snprintf(prefix, sizeof(prefix), "keys_file = \"%s\"\n"
+	    "state_dir = \"%s/state\"\n%s%s", w.keys, w.dir,
 	    in->devices & PAM_DEV_NO_ENABLE ? "" : "enabled = true\n",
 	    in->devices & PAM_DEV_NO_TIMEOUT ? "" : "timeout = 1\n");
 	snprintf(stack, sizeof(stack), "auth required %s conf=%s%s%s\n",

@@ -138,6 +138,16 @@ helper_device_fail(struct seckey_device *dev, int err,
 		return helper_refuse("lost contact with the security key");
 	case SECKEY_ERR_CANCELLED:
 		return helper_refuse("cancelled on the security key");
+	case SECKEY_ERR_MODEL_REFUSED:
+	case SECKEY_ERR_MODEL_MISMATCH:
+		return helper_refuse("refused: %s", diag->msg);
+	case SECKEY_ERR_CLONED:
+		return helper_refuse("refused, and marked as a suspected clone "
+		    "(counter_policy = \"deny\"): %s", diag->msg);
+	case SECKEY_ERR_MARKED:
+		return helper_refuse("refused: the key is marked as a suspected "
+		    "clone; root clears it with \"seckey --user USER unmark "
+		    "NAME\"");
 	default:
 		return helper_fail(err, diag);
 	}

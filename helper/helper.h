@@ -131,5 +131,6 @@ int cmd_reset(struct helper_ctx *ctx, int argc, char **argv);
 int cmd_test(struct helper_ctx *ctx, int argc, char **argv);
 int cmd_keycreds(struct helper_ctx *ctx, int argc, char **argv);
 int cmd_mds(struct helper_ctx *ctx, int argc, char **argv);
+int cmd_unmark(struct helper_ctx *ctx, int argc, char **argv);
 
 #endif /* SECKEY_HELPER_H */

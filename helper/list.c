@@ -13,6 +13,7 @@
 
 #include "helper.h"
 #include "seckey_base64.h"
+#include "seckey_counter.h"
 #include "seckey_model.h"
 #include "seckey_text.h"
 #include "seckey_time.h"
@@ -51,10 +52,42 @@ json_member(const char *indent, const char *name, const char *value,
 	fputs(last ? "\n" : ",\n", stdout);
 }
 
+/* What the signature counter record of a key says, for the listing. */
+struct key_use {
+	char	last_use[SECKEY_TIME_LEN];	/* a time, "never", "unknown" */
+	bool	marked;
+};
+
+/*
+ * From the record kept at sign-in (seckey_counter.h): none is "never"
+ * (not used here since records are kept), one this user may not read,
+ * or that is unsafe, "unknown".
+ */
+static void
+key_use_of(const struct helper_ctx *ctx, const struct seckey_key *key,
+    struct key_use *use)
+{
+	struct seckey_counter_record rec;
+	struct seckey_diag ignored;
+	int r;
+
+	use->marked = false;
+	r = seckey_counter_read(ctx->policy->state_dir, ctx->policy->rp_id,
+	    key, &rec, &ignored);
+	if (r == SECKEY_ERR_NOENT || (r == SECKEY_OK && rec.last_use == 0))
+		snprintf(use->last_use, sizeof(use->last_use), "never");
+	else if (r != SECKEY_OK || seckey_time_format((time_t)rec.last_use,
+	    use->last_use) != SECKEY_OK)
+		snprintf(use->last_use, sizeof(use->last_use), "unknown");
+	if (r == SECKEY_OK)
+		use->marked = rec.marked != 0;
+}
+
 static int
-json_key(const struct seckey_key *key, bool last)
+json_key(const struct helper_ctx *ctx, const struct seckey_key *key, bool last)
 {
 	char aaguid[SECKEY_AAGUID_TEXT_LEN], created[SECKEY_TIME_LEN];
+	struct key_use use;
 	char *cred = NULL;
 	int r;
 
@@ -66,6 +99,7 @@ json_key(const struct seckey_key *key, bool last)
 		    seckey_strerror(r));
 	}
 	seckey_aaguid_format(&key->aaguid, aaguid);
+	key_use_of(ctx, key, &use);
 	fputs("    {\n", stdout);
 	json_member("      ", "name", key->name, false);
 	json_member("      ", "model", seckey_model_name(&key->aaguid), false);
@@ -74,6 +108,8 @@ json_key(const struct seckey_key *key, bool last)
 	    seckey_transport_name(key->transport), false);
 	json_member("      ", "algorithm", seckey_alg_name(key->alg), false);
 	json_member("      ", "created", created, false);
+	json_member("      ", "last_use", use.last_use, false);
+	printf("      \"marked\": %s,\n", use.marked ? "true" : "false");
 	json_member("      ", "credential", cred, true);
 	fputs(last ? "    }\n" : "    },\n", stdout);
 	free(cred);
@@ -93,7 +129,7 @@ print_json(const struct helper_ctx *ctx, const struct seckey_keylist *list)
 	printf("  \"max_keys\": %u,\n  \"keys\": [", ctx->policy->max_keys);
 	fputs(list->count > 0 ? "\n" : "", stdout);
 	for (i = 0; i < list->count && status == EXIT_DONE; i++)
-		status = json_key(list->keys[i], i + 1 == list->count);
+		status = json_key(ctx, list->keys[i], i + 1 == list->count);
 	printf("%s]\n}\n", list->count > 0 ? "  " : "");
 
 	return status;
@@ -143,9 +179,10 @@ model_of(const struct seckey_key *key, char *buf)
 }
 
 static int
-print_table(const struct seckey_keylist *list)
+print_table(const struct helper_ctx *ctx, const struct seckey_keylist *list)
 {
 	char aaguid[SECKEY_AAGUID_TEXT_LEN], created[SECKEY_TIME_LEN];
+	struct key_use use;
 	size_t name_w = strlen("NAME"), model_w = strlen("MODEL"), i;
 
 	for (i = 0; i < list->count; i++) {
@@ -156,7 +193,7 @@ print_table(const struct seckey_keylist *list)
 	}
 	cell("NAME", name_w);
 	cell("MODEL", model_w);
-	printf("TRANSPORT  REGISTERED\n");
+	printf("TRANSPORT  REGISTERED            LAST USE\n");
 	for (i = 0; i < list->count; i++) {
 		if (seckey_time_format(list->keys[i]->created,
 		    created) != SECKEY_OK)
@@ -165,7 +202,11 @@ print_table(const struct seckey_keylist *list)
 		cell(model_of(list->keys[i], aaguid), model_w);
 		cell(seckey_transport_name(list->keys[i]->transport),
 		    strlen("TRANSPORT"));
-		printf("%s\n", created);
+		key_use_of(ctx, list->keys[i], &use);
+		cell(created, strlen("REGISTERED") + 10);
+		printf("%s%s\n", strcmp(use.last_use, "unknown") == 0 ?
+		    "unknown (not readable)" : use.last_use, use.marked ?
+		    "  marked: suspected clone" : "");
 	}
 
 	return EXIT_DONE;
@@ -212,7 +253,7 @@ cmd_list(struct helper_ctx *ctx, int argc, char **argv)
 		helper_msg("%s has no security keys registered",
 		    ctx->user.name);
 	else
-		status = print_table(list);
+		status = print_table(ctx, list);
 	if (list->count > ctx->policy->max_keys)
 		helper_msg("%s has %zu keys but the policy allows %u: sign-in "
 		    "refuses the whole list until %zu %s deleted",

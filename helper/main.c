@@ -36,7 +36,8 @@ static const struct command commands[] = {
 	    "\"ipa user-add-passkey USER VALUE\"; =ldif prints an LDIF\n"
 	    "record to complete for ldapmodify.\n" },
 	{ "list", cmd_list, "list [--json]",
-	    "List the registered keys: name, model, transport and date.\n"
+	    "List the registered keys: name, model, transport, date, last\n"
+	    "use, and a mark left by counter_policy = \"deny\".\n"
 	    "--json prints the stable JSON form documented in seckey(1).\n" },
 	{ "rename", cmd_rename, "rename OLD NEW",
 	    "Rename a registered key.\n" },
@@ -74,6 +75,10 @@ static const struct command commands[] = {
 	    "key-credentials delete ID: delete one (ID as listed, or a\n"
 	    "longer start of it).  On a terminal it asks first; elsewhere\n"
 	    "--yes is required.\n" },
+	{ "unmark", cmd_unmark, "unmark NAME",
+	    "Clear the mark of a key that counter_policy = \"deny\" marked\n"
+	    "as a suspected clone, and its signature counter: it signs in\n"
+	    "again.  Root only, with --user USER.\n" },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))

@@ -35,6 +35,23 @@ tell_probe_refused(void *arg, const char *why)
 	helper_msg("%s: skipped", why);
 }
 
+/*
+ * As the module logs them: a suspected clone under counter_policy =
+ * "log", a record that could not be read.  A record seckey may not
+ * write is no news: only root's sign-ins keep the count.
+ */
+static void
+tell_counter(void *arg, enum seckey_signin_event event, const char *what)
+{
+	(void)arg;
+	if (event == SECKEY_SIGNIN_CLONE_LOGGED)
+		helper_msg("warning: suspected clone (counter_policy = "
+		    "\"log\"): %s", what);
+	else if (event == SECKEY_SIGNIN_NOT_CHECKED)
+		helper_msg("note: the signature counter was not checked: %s",
+		    what);
+}
+
 /* helper_read_pin has said why when it gives no PIN. */
 static int
 ask_pin(void *arg, struct seckey_pin *pin)
@@ -116,6 +133,7 @@ sign_in(const struct helper_ctx *ctx, const struct seckey_keylist *list)
 		.probe_refused = tell_probe_refused,
 		.read_pin = ask_pin,
 		.touch = cue_touch,
+		.counter_event = tell_counter,
 		.ctx = &run,
 	};
 	struct seckey_signin_found found;

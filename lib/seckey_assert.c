@@ -235,7 +235,9 @@ seckey_authenticate(struct seckey_device *dev, const struct seckey_key *key,
 		busy_backoff();
 	}
 	if (r == SECKEY_OK) {
-		r = check_assertion(assert, dev, key, opts, diag);
+		if ((r = check_assertion(assert, dev, key, opts,
+		    diag)) == SECKEY_OK)
+			dev->assert_count = fido_assert_sigcount(assert, 0);
 	} else {
 		if (r == SECKEY_ERR_TIMEOUT)
 			(void)fido_dev_cancel(dev->dev); /* stop the blinking */

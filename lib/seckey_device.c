@@ -8,6 +8,7 @@
 
 #include "seckey_device.h"
 #include "seckey_fd.h"
+#include "seckey_fido_err.h"
 #include "seckey_transport.h"
 
 void
@@ -158,6 +159,41 @@ bool
 seckey_device_has_pin(const struct seckey_device *dev)
 {
 	return fido_dev_has_pin(dev->dev);
+}
+
+int
+seckey_device_aaguid(struct seckey_device *dev, struct seckey_aaguid *aaguid,
+    struct seckey_diag *diag)
+{
+	fido_cbor_info_t *info = NULL;
+	int r = SECKEY_ERR_NOMEM, fido_r;
+
+	if (dev->have_aaguid) {
+		*aaguid = dev->aaguid;
+		return SECKEY_OK;
+	}
+	if ((info = fido_cbor_info_new()) == NULL)
+		goto out;
+	if ((fido_r = fido_dev_get_cbor_info(dev->dev, info)) != FIDO_OK) {
+		if ((r = seckey_fido_error(fido_r)) == SECKEY_OK)
+			r = SECKEY_ERR_FIDO;
+		seckey_diag_set(diag, NULL, 0, "cannot read the model of "
+		    "security key %s: %s", dev->path, fido_strerr(fido_r));
+		goto out;
+	}
+	if ((r = seckey_aaguid_from_bytes(fido_cbor_info_aaguid_ptr(info),
+	    fido_cbor_info_aaguid_len(info), &dev->aaguid)) != SECKEY_OK) {
+		seckey_diag_set(diag, NULL, 0, "security key %s reports no "
+		    "valid model (AAGUID)", dev->path);
+		r = SECKEY_ERR_FIDO;
+		goto out;
+	}
+	dev->have_aaguid = true;
+	*aaguid = dev->aaguid;
+	r = SECKEY_OK;
+out:
+	fido_cbor_info_free(&info);
+	return r;
 }
 
 const char *

@@ -39,6 +39,11 @@ struct seckey_device {
 	/* The signature counter of the last silent probe, if any. */
 	bool			 probed;
 	uint32_t		 probe_count;
+	/* The signature counter of the assertion that verified. */
+	uint32_t		 assert_count;
+	/* The AAGUID the key reports in getInfo, once asked. */
+	bool			 have_aaguid;
+	struct seckey_aaguid	 aaguid;
 };
 #endif
 
@@ -82,6 +87,14 @@ void seckey_device_free(struct seckey_device **devp);
 
 /* From the getInfo answer libfido2 kept when the key was opened. */
 bool seckey_device_has_pin(const struct seckey_device *dev);
+
+/*
+ * The model (AAGUID) the key itself reports in getInfo.  libfido2 does
+ * not keep it from the getInfo of opening, so the first call costs one
+ * getInfo command; later calls read what it answered.
+ */
+int seckey_device_aaguid(struct seckey_device *dev,
+    struct seckey_aaguid *aaguid, struct seckey_diag *diag);
 
 /* The libfido2 path the key was opened by; valid while dev is. */
 const char *seckey_device_path(const struct seckey_device *dev);

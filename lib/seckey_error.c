@@ -68,6 +68,14 @@ static const struct seckey_errname errnames[] = {
 	{ SECKEY_ERR_MODEL_STATUS, "the metadata marks this security key "
 	    "model as revoked or compromised" },
 	{ SECKEY_ERR_STALE, "older than the metadata already imported" },
+	{ SECKEY_ERR_MODEL_MISMATCH, "the security key reports another model "
+	    "than its key list entry" },
+	{ SECKEY_ERR_MODEL_REFUSED, "the security key reports a model the "
+	    "policy does not allow" },
+	{ SECKEY_ERR_CLONED, "the security key's signature counter did not "
+	    "increase: a cloned key?" },
+	{ SECKEY_ERR_MARKED, "the credential is marked as a suspected clone" },
+	{ SECKEY_ERR_STATE, "the signature counter record cannot be used" },
 };
 
 const char *

@@ -65,6 +65,13 @@ enum seckey_err {
 	SECKEY_ERR_UNTRUSTED = -49,	/* attestation not chained to a root */
 	SECKEY_ERR_MODEL_STATUS = -50,	/* metadata: model revoked, compromised */
 	SECKEY_ERR_STALE = -51,		/* older metadata than the one kept */
+
+	/* Trust in the authenticator (seckey_signin.c, seckey_counter.c). */
+	SECKEY_ERR_MODEL_MISMATCH = -52, /* key reports another AAGUID */
+	SECKEY_ERR_MODEL_REFUSED = -53,	/* reported model not allowed */
+	SECKEY_ERR_CLONED = -54,	/* counter did not grow: a clone? */
+	SECKEY_ERR_MARKED = -55,	/* credential marked as a clone */
+	SECKEY_ERR_STATE = -56,		/* counter record unsafe or broken */
 };
 
 /* A static English sentence for an error code; never NULL. */

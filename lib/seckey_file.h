@@ -89,7 +89,10 @@ struct seckey_lock;
 int seckey_file_lock(const char *path, const struct seckey_user *owner,
     int flags, struct seckey_lock **lockp, struct seckey_diag *diag);
 
-/* Atomically replace the locked file with len bytes of data. */
+/*
+ * Atomically replace the locked file with len bytes of data, mode 0600
+ * (0644 for a lock taken with SECKEY_FILE_PUBLIC).
+ */
 int seckey_file_replace(struct seckey_lock *lock, const void *data,
     size_t len, struct seckey_diag *diag);
 

@@ -24,8 +24,8 @@
 #define DEFAULT_KEYS_FILE	"%h/.config/seckey/keys.conf"
 #define DEFAULT_LDAP_CONF	"/etc/security/seckey-ldap.conf"
 #define DEFAULT_KEYS_CACHE	"/var/cache/seckey"
-#define DEFAULT_KEYS_CACHE_MAX_AGE	(7 * 24 * 3600)
 #define DEFAULT_STATE_DIR	"/var/lib/seckey"
+#define DEFAULT_KEYS_CACHE_MAX_AGE	(7 * 24 * 3600)
 #define DEFAULT_ATTESTATION_ROOTS	"/etc/security/seckey-roots.pem"
 #define DEFAULT_PIN_PROMPT	"Security key PIN: "
 #define DEFAULT_TOUCH_PROMPT	"Touch your security key now."
@@ -58,8 +58,9 @@ keys_template_valid(const char *tmpl)
 }
 
 /*
- * A fixed absolute path (ldap_conf, keys_cache): no expansion, so no
- * "%", and room left below it for a user's file in keys_cache.
+ * A fixed absolute path (ldap_conf, keys_cache, state_dir): no
+ * expansion, so no "%", and room left below it for a file in keys_cache
+ * or state_dir.
  */
 static bool
 fixed_path_valid(const char *path)
@@ -211,6 +212,14 @@ check_attestation(cfg_t *cfg, cfg_opt_t *opt)
 }
 
 static int
+check_counter_policy(cfg_t *cfg, cfg_opt_t *opt)
+{
+	static const char *const words[] = { "log", "deny", NULL };
+
+	return check_word(cfg, opt, words, "\"log\" or \"deny\"");
+}
+
+static int
 check_prompt(cfg_t *cfg, cfg_opt_t *opt)
 {
 	const char *s = cfg_opt_getnstr(opt, 0);
@@ -278,6 +287,7 @@ static const struct seckey_conf_check option_checks[] = {
 	{ "state_dir",		check_fixed_path },
 	{ "attestation",	check_attestation },
 	{ "attestation_roots",	check_fixed_path },
+	{ "counter_policy",	check_counter_policy },
 };
 
 
@@ -392,10 +402,36 @@ remote_of(const char *name)
 	return SECKEY_REMOTE_IGNORE;
 }
 
+/* The options of authenticator trust: where its records live, and so on. */
+static int
+copy_trust(cfg_t *cfg, struct seckey_policy *p)
+{
+	char *counter = NULL, *attestation = NULL;
+	int r;
+
+	if ((r = get_str(cfg, "state_dir", DEFAULT_STATE_DIR,
+	    &p->state_dir)) != SECKEY_OK ||
+	    (r = get_str(cfg, "counter_policy", "log",
+	    &counter)) != SECKEY_OK ||
+	    (r = get_str(cfg, "attestation", "none",
+	    &attestation)) != SECKEY_OK ||
+	    (r = get_str(cfg, "attestation_roots", DEFAULT_ATTESTATION_ROOTS,
+	    &p->attestation_roots)) != SECKEY_OK)
+		goto out;
+	p->counter_policy = strcmp(counter, "deny") == 0 ?
+	    SECKEY_COUNTER_DENY : SECKEY_COUNTER_LOG;
+	p->attestation = strcmp(attestation, "verify") == 0 ?
+	    SECKEY_ATTESTATION_VERIFY : SECKEY_ATTESTATION_NONE;
+out:
+	free(counter);
+	free(attestation);
+	return r;
+}
+
 static int
 copy_options(cfg_t *cfg, struct seckey_policy *p)
 {
-	char *uv = NULL, *remote = NULL, *attestation = NULL;
+	char *uv = NULL, *remote = NULL;
 	int r;
 
 	if ((r = get_bool(cfg, "enabled", false, &p->enabled)) != SECKEY_OK ||
@@ -429,25 +465,17 @@ copy_options(cfg_t *cfg, struct seckey_policy *p)
 	    (r = get_str(cfg, "insert_prompt", DEFAULT_INSERT_PROMPT,
 	    &p->insert_prompt)) != SECKEY_OK ||
 	    (r = get_str(cfg, "remote", "ignore", &remote)) != SECKEY_OK ||
-	    (r = get_str(cfg, "state_dir", DEFAULT_STATE_DIR,
-	    &p->state_dir)) != SECKEY_OK ||
-	    (r = get_str(cfg, "attestation", "none",
-	    &attestation)) != SECKEY_OK ||
-	    (r = get_str(cfg, "attestation_roots", DEFAULT_ATTESTATION_ROOTS,
-	    &p->attestation_roots)) != SECKEY_OK ||
 	    (r = get_str(cfg, "rp_id", NULL, &p->rp_id)) != SECKEY_OK ||
 	    (r = copy_services(cfg, p)) != SECKEY_OK ||
-	    (r = copy_aaguids(cfg, p)) != SECKEY_OK)
+	    (r = copy_aaguids(cfg, p)) != SECKEY_OK ||
+	    (r = copy_trust(cfg, p)) != SECKEY_OK)
 		goto out;
 	p->user_verification = strcmp(uv, "none") == 0 ? SECKEY_UV_NONE :
 	    SECKEY_UV_PIN;
 	p->remote = remote_of(remote);
-	p->attestation = strcmp(attestation, "verify") == 0 ?
-	    SECKEY_ATTESTATION_VERIFY : SECKEY_ATTESTATION_NONE;
 out:
 	free(uv);
 	free(remote);
-	free(attestation);
 	return r;
 }
 
@@ -553,6 +581,7 @@ seckey_policy_parse(const char *text, size_t len, const char *file,
 		CFG_STR("state_dir", 0, CFGF_NODEFAULT),
 		CFG_STR("attestation", 0, CFGF_NODEFAULT),
 		CFG_STR("attestation_roots", 0, CFGF_NODEFAULT),
+		CFG_STR("counter_policy", 0, CFGF_NODEFAULT),
 		CFG_BOOL("debug", cfg_false, CFGF_NODEFAULT),
 		SECKEY_CONF_CTX_OPT,
 		CFG_END()
@@ -685,6 +714,12 @@ const char *
 seckey_attestation_name(enum seckey_attestation attestation)
 {
 	return attestation == SECKEY_ATTESTATION_VERIFY ? "verify" : "none";
+}
+
+const char *
+seckey_counter_policy_name(enum seckey_counter_policy policy)
+{
+	return policy == SECKEY_COUNTER_DENY ? "deny" : "log";
 }
 
 const char *

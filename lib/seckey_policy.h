@@ -47,6 +47,12 @@ enum seckey_attestation {
 	SECKEY_ATTESTATION_VERIFY,	/* chained to the maker (seckey_attest.h) */
 };
 
+/* What a signature counter that did not increase comes to. */
+enum seckey_counter_policy {
+	SECKEY_COUNTER_LOG,	/* logged (and audited); the sign-in goes on */
+	SECKEY_COUNTER_DENY,	/* refused, and the credential marked */
+};
+
 struct seckey_policy {
 	bool			 enabled;
 	char			*rp_id;
@@ -71,9 +77,10 @@ struct seckey_policy {
 	char			*touch_prompt;
 	char			*insert_prompt;
 	enum seckey_remote	 remote;
-	char			*state_dir;	/* pam_seckey's own files */
+	char			*state_dir;	/* root's: counters/, mds/ */
 	enum seckey_attestation	 attestation;
 	char			*attestation_roots;	/* a PEM bundle */
+	enum seckey_counter_policy counter_policy;
 	bool			 debug;
 };
 
@@ -108,6 +115,9 @@ const char *seckey_uv_name(enum seckey_uv uv);
 
 /* "none" or "verify". */
 const char *seckey_attestation_name(enum seckey_attestation attestation);
+
+/* "log" or "deny". */
+const char *seckey_counter_policy_name(enum seckey_counter_policy policy);
 
 /* "ignore", "deny" or "allow". */
 const char *seckey_remote_name(enum seckey_remote remote);

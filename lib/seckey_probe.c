@@ -101,7 +101,10 @@ fail:
 	return r;
 }
 
-/* maxCredentialCountInList of dev, from a getInfo; 1 if it gives none. */
+/*
+ * maxCredentialCountInList of dev, from a getInfo; 1 if it gives none.
+ * The model it reports is kept too: the sign-in may ask for it next.
+ */
 static size_t
 max_list_len(struct seckey_device *dev)
 {
@@ -110,9 +113,14 @@ max_list_len(struct seckey_device *dev)
 
 	if ((info = fido_cbor_info_new()) == NULL)
 		return 1;
-	if (fido_dev_get_cbor_info(dev->dev, info) == FIDO_OK &&
-	    fido_cbor_info_maxcredcntlst(info) > 0)
+	if (fido_dev_get_cbor_info(dev->dev, info) != FIDO_OK)
+		goto out;
+	if (fido_cbor_info_maxcredcntlst(info) > 0)
 		max = fido_cbor_info_maxcredcntlst(info);
+	if (seckey_aaguid_from_bytes(fido_cbor_info_aaguid_ptr(info),
+	    fido_cbor_info_aaguid_len(info), &dev->aaguid) == SECKEY_OK)
+		dev->have_aaguid = true;
+out:
 	fido_cbor_info_free(&info);
 	return max > SECKEY_MAX_KEYS ? SECKEY_MAX_KEYS : (size_t)max;
 }

@@ -4,9 +4,13 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "seckey_assert.h"
+#include "seckey_counter.h"
 #include "seckey_probe.h"
 #include "seckey_signin.h"
 
@@ -48,6 +52,129 @@ filter_allowed(const struct seckey_policy *policy,
 	return SECKEY_ERR_AAGUID;
 }
 
+/*
+ * The model the key that answered reports, against the policy and the
+ * key list.  The list's aaguid is the user's to edit: the filter above
+ * only spares other models a command, this is the check.  libfido2
+ * keeps nothing of the getInfo it sent when opening the key, so asking
+ * costs one getInfo: paid only when allowed_aaguids makes the model
+ * matter (or already paid by the probe).
+ */
+static int
+check_model(const struct seckey_policy *policy,
+    struct seckey_signin_found *found, struct seckey_diag *diag)
+{
+	char reported[SECKEY_AAGUID_TEXT_LEN], listed[SECKEY_AAGUID_TEXT_LEN];
+	struct seckey_aaguid aaguid;
+	int r;
+
+	if (policy->allowed_aaguids_len == 0)
+		return SECKEY_OK;
+	if ((r = seckey_device_aaguid(found->dev, &aaguid, diag)) != SECKEY_OK)
+		return r;
+	seckey_aaguid_format(&aaguid, reported);
+	seckey_aaguid_format(&found->key->aaguid, listed);
+	if (!seckey_policy_aaguid_allowed(policy, &aaguid)) {
+		seckey_diag_set(diag, NULL, 0, "the security key at %s reports "
+		    "model %s, which allowed_aaguids does not accept (its key "
+		    "list entry says %s)", seckey_device_path(found->dev),
+		    reported, listed);
+		return SECKEY_ERR_MODEL_REFUSED;
+	}
+	if (!seckey_aaguid_equal(&aaguid, &found->key->aaguid)) {
+		seckey_diag_set(diag, NULL, 0, "the key list entry says model "
+		    "%s, but the security key at %s that answered for it "
+		    "reports %s", listed, seckey_device_path(found->dev),
+		    reported);
+		return SECKEY_ERR_MODEL_MISMATCH;
+	}
+	return SECKEY_OK;
+}
+
+/* A marked credential is refused before the PIN is asked for. */
+static int
+check_mark(const struct seckey_policy *policy,
+    const struct seckey_signin_found *found, struct seckey_diag *diag)
+{
+	struct seckey_counter_record rec;
+	struct seckey_diag ignored;
+	char path[SECKEY_DIAG_FILE_MAX];
+	int r;
+
+	/* Any other fault with the record is met, and told, after. */
+	r = seckey_counter_read(policy->state_dir, policy->rp_id, found->key,
+	    &rec, &ignored);
+	if (r == SECKEY_ERR_NOMEM)
+		return r;
+	if (r != SECKEY_OK || rec.marked == 0)
+		return SECKEY_OK;
+	if (seckey_counter_path(policy->state_dir, policy->rp_id, found->key,
+	    path, sizeof(path), &ignored) != SECKEY_OK)
+		path[0] = '\0';
+	seckey_diag_set(diag, path, 0, "the credential was marked as a "
+	    "suspected clone at %lld; 'seckey --user USER unmark NAME' clears "
+	    "it", rec.marked);
+	return SECKEY_ERR_MARKED;
+}
+
+/* "file: message" of diag, for an event. */
+static const char *
+diag_text(const struct seckey_diag *diag, char *buf, size_t size)
+{
+	if (diag->file[0] != '\0')
+		snprintf(buf, size, "%s: %s", diag->file, diag->msg);
+	else
+		snprintf(buf, size, "%s", diag->msg);
+	return buf;
+}
+
+static void
+tell(const struct seckey_signin_calls *calls, enum seckey_signin_event event,
+    const struct seckey_diag *diag)
+{
+	char what[SECKEY_DIAG_FILE_MAX + SECKEY_DIAG_MSG_MAX + 2];
+
+	if (calls->counter_event != NULL)
+		calls->counter_event(calls->ctx, event,
+		    diag_text(diag, what, sizeof(what)));
+}
+
+/*
+ * The counter of the assertion that verified, against the credential's
+ * record, kept in it.  A caller that is not root (a screen locker)
+ * cannot write the record, and may not even read it: its sign-in goes
+ * on and the caller is told, so that a user is never locked out of a
+ * screen by the administrator's file modes.
+ */
+static int
+keep_counter(const struct seckey_policy *policy,
+    const struct seckey_signin_calls *calls,
+    const struct seckey_signin_found *found, struct seckey_diag *diag)
+{
+	struct seckey_counter_use use;
+	int r;
+
+	memset(&use, 0, sizeof(use));
+	use.seen = found->dev->assert_count;
+	use.mark = policy->counter_policy == SECKEY_COUNTER_DENY;
+	use.now = time(NULL);
+	r = seckey_counter_update(policy->state_dir, policy->rp_id,
+	    found->key, &use, diag);
+	if (r == SECKEY_ERR_MARKED || r == SECKEY_ERR_CLONED ||
+	    r == SECKEY_ERR_NOMEM)
+		return r;
+	if (r != SECKEY_OK && geteuid() == 0)
+		return SECKEY_ERR_STATE;
+	if (r != SECKEY_OK) {
+		tell(calls, SECKEY_SIGNIN_NOT_CHECKED, diag);
+		return SECKEY_OK;
+	}
+	if (use.suspect)
+		tell(calls, SECKEY_SIGNIN_CLONE_LOGGED, diag);
+	if (!use.updated)
+		tell(calls, SECKEY_SIGNIN_NOT_UPDATED, &use.why_not);
+	return SECKEY_OK;
+}
 
 /* The PIN (when the policy asks for it), the touch cue, the assertion. */
 static int
@@ -109,5 +236,9 @@ seckey_signin(const struct seckey_policy *policy,
 		found->key = NULL;
 		return r;
 	}
-	return verify_user(&opts, calls, found, diag);
+	if ((r = check_model(policy, found, diag)) != SECKEY_OK ||
+	    (r = check_mark(policy, found, diag)) != SECKEY_OK ||
+	    (r = verify_user(&opts, calls, found, diag)) != SECKEY_OK)
+		return r;
+	return keep_counter(policy, calls, found, diag);
 }

@@ -8,11 +8,16 @@
  *  2. the model filter: only the keys of models allowed_aaguids accepts
  *     take part, so a key of another model is never sent a command;
  *  3. the silent probe for a registered key (seckey_find_device());
- *  4. before the PIN is asked for: the key has one (a blocked PIN is
- *     reported by the key when the PIN is tried, without a command
- *     more on every sign-in to ask first);
+ *  4. before the PIN is asked for: with allowed_aaguids set, the model
+ *     the key itself reports (getInfo) must be allowed and be the one
+ *     its key list entry names; the credential must not be marked as a
+ *     suspected clone (seckey_counter.h); the key has a PIN (a blocked
+ *     PIN is reported by the key when the PIN is tried, without a
+ *     command more on every sign-in to ask first);
  *  5. the PIN, through the caller; the touch cue, through the caller;
- *  6. the assertion (seckey_authenticate()).
+ *  6. the assertion (seckey_authenticate());
+ *  7. the signature counter, checked against the credential's record
+ *     and kept in it (seckey_counter_update()).
  * The PIN lives in seckey_signin()'s own frame and is wiped on every
  * path; the caller only fills it.
  */
@@ -24,6 +29,16 @@
 #include "seckey_keylist.h"
 #include "seckey_mem.h"
 #include "seckey_policy.h"
+
+/* What the counter step tells the caller, when the sign-in goes on. */
+enum seckey_signin_event {
+	/* The counter did not increase; counter_policy = "log". */
+	SECKEY_SIGNIN_CLONE_LOGGED,
+	/* Checked, but the record could not be written (not root). */
+	SECKEY_SIGNIN_NOT_UPDATED,
+	/* The record could not be read (not root): nothing checked. */
+	SECKEY_SIGNIN_NOT_CHECKED,
+};
 
 /* The caller's part wherever the user is involved; NULL: nothing said. */
 struct seckey_signin_calls {
@@ -39,6 +54,9 @@ struct seckey_signin_calls {
 	int	(*read_pin)(void *ctx, struct seckey_pin *pin);
 	/* The key is about to wait for a touch. */
 	void	(*touch)(void *ctx);
+	/* A counter event; what says it, with the record's path. */
+	void	(*counter_event)(void *ctx, enum seckey_signin_event event,
+		    const char *what);
 	void	*ctx;
 };
 
@@ -57,10 +75,19 @@ struct seckey_signin_found {
  *    list, and no key was touched;
  *  - found->dev NULL: what seckey_find_device() returns, mainly
  *    SECKEY_ERR_NO_DEVICE and SECKEY_ERR_NO_CREDENTIAL;
- *  - found->dev set: SECKEY_ERR_PIN_NOT_SET (nothing was asked),
- *    SECKEY_ERR_NO_PIN (read_pin failed), or what
- *    seckey_authenticate() returns; after SECKEY_ERR_PIN_INVALID,
- *    found->retries holds the attempts left if the key told them.
+ *  - found->dev set, before the PIN: SECKEY_ERR_MODEL_REFUSED (the key
+ *    reports a model allowed_aaguids does not accept),
+ *    SECKEY_ERR_MODEL_MISMATCH (it reports another model than its
+ *    entry says), SECKEY_ERR_MARKED (the credential is marked as a
+ *    suspected clone), SECKEY_ERR_PIN_NOT_SET (nothing was asked),
+ *    SECKEY_ERR_NO_PIN (read_pin failed);
+ *  - then what seckey_authenticate() returns; after
+ *    SECKEY_ERR_PIN_INVALID, found->retries holds the attempts left if
+ *    the key told them;
+ *  - after the assertion: SECKEY_ERR_CLONED (the counter did not
+ *    increase and counter_policy = "deny": now marked),
+ *    SECKEY_ERR_MARKED, or, for a caller that is root, SECKEY_ERR_STATE
+ *    (the record is unsafe, broken, or cannot be written).
  */
 int seckey_signin(const struct seckey_policy *policy,
     const struct seckey_keylist *list, const struct seckey_signin_calls *calls,

@@ -108,6 +108,32 @@ static const struct outcome_row outcome_rows[] = {
 	{ OUTCOME_BAD_ASSERTION, PAM_AUTH_ERR, LOG_WARNING,
 	    "refused an assertion that does not verify from security key",
 	    "The security key's answer could not be verified.", true },
+	/*
+	 * Authenticator trust: the model the key reports, its signature
+	 * counter.  The key is refused, not missing: PAM_AUTH_ERR, and a
+	 * line an administrator looks for (LOG_WARNING).
+	 */
+	{ OUTCOME_MODEL_REFUSED, PAM_AUTH_ERR, LOG_WARNING,
+	    "refused a model allowed_aaguids does not accept: security key",
+	    "This model of security key is not allowed here.", true },
+	{ OUTCOME_MODEL_MISMATCH, PAM_AUTH_ERR, LOG_WARNING,
+	    "refused: the key list names another model than the one that "
+	    "answered for security key",
+	    "Your security key does not match its registration; see the "
+	    "system log.", true },
+	{ OUTCOME_CLONED, PAM_AUTH_ERR, LOG_WARNING,
+	    "refused and marked as a suspected clone (counter_policy = "
+	    "\"deny\"): security key",
+	    "Your security key may have been copied: it is blocked until an "
+	    "administrator clears it.", true },
+	{ OUTCOME_MARKED, PAM_AUTH_ERR, LOG_WARNING,
+	    "refused a credential marked as a suspected clone: security key",
+	    "Your security key is blocked as possibly copied; ask an "
+	    "administrator.", true },
+	/* The record is root's: a fault there is the administrator's. */
+	{ OUTCOME_STATE_ERROR, PAM_AUTHINFO_UNAVAIL, LOG_ERR,
+	    "signature counter record refused for security key",
+	    "Security key sign-in is unavailable: see the system log.", true },
 	{ OUTCOME_NOMEM, PAM_BUF_ERR, LOG_CRIT,
 	    "out of memory", "Security key sign-in failed.", true },
 	{ OUTCOME_INTERNAL, PAM_SERVICE_ERR, LOG_ERR,
@@ -234,6 +260,16 @@ outcome_of_device_error(int err)
 	case SECKEY_ERR_FIDO:
 	case SECKEY_ERR_UNSUPPORTED:
 		return OUTCOME_BAD_ASSERTION;
+	case SECKEY_ERR_MODEL_REFUSED:
+		return OUTCOME_MODEL_REFUSED;
+	case SECKEY_ERR_MODEL_MISMATCH:
+		return OUTCOME_MODEL_MISMATCH;
+	case SECKEY_ERR_CLONED:
+		return OUTCOME_CLONED;
+	case SECKEY_ERR_MARKED:
+		return OUTCOME_MARKED;
+	case SECKEY_ERR_STATE:
+		return OUTCOME_STATE_ERROR;
 	case SECKEY_ERR_NOMEM:
 		return OUTCOME_NOMEM;
 	default:

@@ -19,6 +19,7 @@
 #include <security/pam_modutil.h>
 
 #include "module.h"
+#include "seckey_audit.h"
 #include "seckey_keylist.h"
 #include "seckey_policy.h"
 #include "seckey_signin.h"
@@ -177,6 +178,59 @@ out:
 	return o;
 }
 
+/*
+ * An audit record of an anomaly (seckey_audit.h), next to its syslog
+ * line.  Whether auditd got it never changes the sign-in.
+ */
+static void
+audit(const struct signin *s, enum seckey_audit_event event,
+    const char *reason, bool refused)
+{
+	struct seckey_audit_record rec;
+	const void *rhost = NULL, *tty = NULL;
+
+	if (pam_get_item(s->pamh, PAM_RHOST, &rhost) != PAM_SUCCESS)
+		rhost = NULL;
+	if (pam_get_item(s->pamh, PAM_TTY, &tty) != PAM_SUCCESS)
+		tty = NULL;
+	memset(&rec, 0, sizeof(rec));
+	rec.event = event;
+	rec.user = s->user.name;
+	rec.key_name = s->found.key != NULL ? s->found.key->name : NULL;
+	rec.reason = reason;
+	rec.rhost = rhost;
+	rec.tty = tty;
+	rec.refused = refused;
+	if (!seckey_audit_log(&rec) && s->debug)
+		module_log(s->pamh, LOG_DEBUG, "user %s: no audit record "
+		    "written (no libaudit, or no audit here)", s->user.name);
+}
+
+/* An ending that is an anomaly is also an audit record. */
+static void
+audit_ending(const struct signin *s, int r)
+{
+	switch (r) {
+	case SECKEY_ERR_SIGNATURE:
+	case SECKEY_ERR_FLAGS:
+	case SECKEY_ERR_COUNTER:
+		audit(s, SECKEY_AUDIT_ASSERTION, s->detail.diag.msg, true);
+		break;
+	case SECKEY_ERR_MODEL_REFUSED:
+	case SECKEY_ERR_MODEL_MISMATCH:
+		audit(s, SECKEY_AUDIT_MODEL, s->detail.diag.msg, true);
+		break;
+	case SECKEY_ERR_CLONED:
+		audit(s, SECKEY_AUDIT_CLONE, s->detail.diag.msg, true);
+		break;
+	case SECKEY_ERR_MARKED:
+		audit(s, SECKEY_AUDIT_MARKED, s->detail.diag.msg, true);
+		break;
+	default:
+		break;
+	}
+}
+
 /* No registered key is plugged in yet: ask for one, even under sudo. */
 static void
 cue_insert(void *ctx)
@@ -194,6 +248,38 @@ log_probe_refused(void *ctx, const char *why)
 
 	module_log(s->pamh, LOG_WARNING, "user %s: %s: skipped", s->user.name,
 	    why);
+	audit(s, SECKEY_AUDIT_PROBE, why, true);
+}
+
+/*
+ * What the counter step says when the sign-in goes on: a suspected
+ * clone under counter_policy = "log", or a record this process (not
+ * root: a screen locker) could not read or write.
+ */
+static void
+log_counter_event(void *ctx, enum seckey_signin_event event, const char *what)
+{
+	const struct signin *s = ctx;
+	const char *name = s->found.key != NULL ? s->found.key->name : "?";
+
+	switch (event) {
+	case SECKEY_SIGNIN_CLONE_LOGGED:
+		module_log(s->pamh, LOG_WARNING, "user %s: suspected clone of "
+		    "security key \"%s\" (counter_policy = \"log\": signed "
+		    "in): %s", s->user.name, name, what);
+		audit(s, SECKEY_AUDIT_CLONE, what, false);
+		break;
+	case SECKEY_SIGNIN_NOT_UPDATED:
+		module_log(s->pamh, LOG_NOTICE, "user %s: signature counter "
+		    "record of security key \"%s\" not updated (not root): "
+		    "%s", s->user.name, name, what);
+		break;
+	case SECKEY_SIGNIN_NOT_CHECKED:
+		module_log(s->pamh, LOG_NOTICE, "user %s: signature counter "
+		    "of security key \"%s\" not checked, its record cannot be "
+		    "read (not root): %s", s->user.name, name, what);
+		break;
+	}
 }
 
 /* The PIN, through the conversation; why none came is kept. */
@@ -226,6 +312,7 @@ use_key(struct signin *s)
 		.probe_refused = log_probe_refused,
 		.read_pin = ask_pin,
 		.touch = cue_touch,
+		.counter_event = log_counter_event,
 		.ctx = s,
 	};
 	enum outcome o;
@@ -241,6 +328,7 @@ use_key(struct signin *s)
 			    seckey_device_path(s->found.dev));
 	}
 	s->detail.retries = s->found.retries;
+	audit_ending(s, r);
 	if (r == SECKEY_ERR_NO_PIN)
 		return s->pin_reply == PAM_CONV_ERR ? OUTCOME_CONV_ERROR :
 		    OUTCOME_NO_PIN;

@@ -114,7 +114,7 @@ dir_server() {
 	printf '%s\n' "enabled = true" "rp_id = \"$RP\"" "keys = \"ldap\"" \
 	    "ldap_conf = \"$conf_dir/seckey-ldap.conf\"" \
 	    "keys_cache = \"$WORK/cache-$name\"" "keys_command_timeout = 60" \
-	    > "$dir/pam_seckey.conf"
+	    "state_dir = \"$WORK/state\"" > "$dir/pam_seckey.conf"
 	chmod 0644 "$dir/pam_seckey.conf" "$dir/passwd" "$dir/group"
 	printf 'auth required %s conf=%s\n' "$MODULE" "$dir/pam_seckey.conf" \
 	    > "$PAM_SERVICE_DIR/seckey-ldap-$name"

@@ -13,7 +13,7 @@
 results="$TEST_TMP/bench"
 run "$top_srcdir/tests/bench/run-bench" --quick --out "$results"
 [ "$rc" -ne 77 ] || plan_skip_all "$(tail -n 1 <<<"$err")"
-plan 21
+plan 22
 
 is "$rc" 0 "run-bench --quick succeeds"
 [ "$rc" -eq 0 ] || diag "$(tail -n 20 <<<"$err")"
@@ -32,7 +32,9 @@ is "$empty" 0 "no cell is empty or n/a"
 numbers=$(grep -E '^\| pam_' <<<"$out" | awk -F'|' '{ for (i = 4; i < NF; i++) print $i }' |
 	grep -cvE '^ *[0-9][0-9.]*(–[0-9.]+)? *$')
 is "$numbers" 0 "every figure is a number"
-is "$(grep '^- ' <<<"$out" | grep -vc '^- directory:')" 4 "the four targets are reported"
+is "$(grep '^- ' <<<"$out" | grep -vc '^- directory:')" 5 "the five targets are reported"
+like "$(grep '^- signature counter' <<<"$out")" 'record per sign-in < 2 % of its instructions: [0-9.]+ % \([0-9.]+ M of [0-9.]+ M\), (met|missed)' \
+	"the counter record's cost is measured, with a verdict"
 like "$(grep '^- CTAP' <<<"$out")" 'commands after opening the key <= 4: [0-9]+, (met|missed)' \
 	"the command target has a verdict"
 

@@ -4,11 +4,11 @@
 . "$top_srcdir/tests/sh/tap.sh"
 . "$top_srcdir/tests/sh/virtkey.sh"
 . "$top_srcdir/tests/sh/seckeycli.sh"
-plan 63
+plan 68
 
 run sk --help
 is "$rc" 0 "seckey --help succeeds"
-for cmd in devices register list rename delete "pin set|change" reset test; do
+for cmd in devices register list rename delete "pin set|change" reset test unmark; do
 	like "$out" "seckey $cmd" "--help lists $cmd"
 done
 is "$err" "" "and writes nothing to stderr"
@@ -28,6 +28,7 @@ usage_error() {	# DESCRIPTION MESSAGE-REGEX ARGS...
 }
 usage_error "no command" '^seckey: no command given \(see "seckey --help"\)$'
 usage_error "an unknown command" '^seckey: unknown command "frob" \(see "seckey --help"\)$' frob
+usage_error "unmark without a name" '^seckey: give the name of one key' unmark
 usage_error "an unknown option" '^seckey: unknown option or value --bogus \(see "seckey list --help"\)$' list --bogus
 usage_error "a value for an option without one" '^seckey: unknown option or value --json=yes' list --json=yes
 usage_error "an unknown short option" '^seckey: unknown option -x' list -x
@@ -81,7 +82,7 @@ if command -v mandoc >/dev/null; then
 else
 	skip "mandoc is not installed"
 fi
-for word in devices register list rename delete "pin set" "pin change" reset test \
+for word in devices register list rename delete "pin set" "pin change" reset test unmark \
     EXIT STATUS FILES EXAMPLES; do
 	grep -q "$word" "$top_srcdir/man/seckey.1"
 	ok $? "seckey.1 covers $word"
@@ -95,5 +96,6 @@ complete_words() {	# WORDS...: what <TAB> offers after them
 is "$(complete_words seckey re | tr '\n' ' ')" "register rename reset " "completion offers the commands"
 is "$(complete_words seckey pin '' | tr '\n' ' ')" "set change " "and the pin subcommands"
 is "$(complete_words seckey register --d | tr '\n' ' ')" "--device " "and each command's options"
+is "$(complete_words seckey un | tr '\n' ' ')" "unmark " "and unmark"
 
 done_testing

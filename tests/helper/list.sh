@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/sh/tap.sh"
 . "$top_srcdir/tests/sh/virtkey.sh"
 . "$top_srcdir/tests/sh/seckeycli.sh"
-plan 45
+plan 55
 
 state="$TEST_TMP/state"
 keys=$(keys_of "$SK_USER")
@@ -29,10 +29,10 @@ is "$rc" 0 "two keys are registered"
 
 run sk list
 is "$rc" 0 "list succeeds"
-like "$out" '^NAME            MODEL                                 TRANSPORT  REGISTERED
-Security key 1  86babe58-627a-45bd-885c-ff16bce5ed43  usb        [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z
-Grüne Taste     86babe58-627a-45bd-885c-ff16bce5ed43  nfc        [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$' \
-	"and shows name, model, transport and date, aligned by characters"
+like "$out" '^NAME            MODEL                                 TRANSPORT  REGISTERED            LAST USE
+Security key 1  86babe58-627a-45bd-885c-ff16bce5ed43  usb        [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z  never
+Grüne Taste     86babe58-627a-45bd-885c-ff16bce5ed43  nfc        [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z  never$' \
+	"and shows name, model, transport, date and last use (never), aligned by characters"
 is "$err" "" "with nothing on stderr"
 
 run sk list --json
@@ -43,14 +43,14 @@ import json, sys
 d = json.load(sys.stdin)
 assert sorted(d) == ["keys", "keys_file", "max_keys", "user", "version"], sorted(d)
 for k in d["keys"]:
-    assert sorted(k) == ["aaguid", "algorithm", "created", "credential", "model", "name", "transport"], sorted(k)
+    assert sorted(k) == ["aaguid", "algorithm", "created", "credential", "last_use", "marked", "model", "name", "transport"], sorted(k)
 print(d["version"], d["user"], d["max_keys"], len(d["keys"]))
 for k in d["keys"]:
-    print(k["name"], k["model"], k["aaguid"], k["transport"], k["algorithm"], k["created"][-1])
+    print(k["name"], k["model"], k["aaguid"], k["transport"], k["algorithm"], k["created"][-1], k["last_use"], k["marked"])
 ')
 	is "$json_check" "1 $SK_USER 10 2
-Security key 1 None 86babe58-627a-45bd-885c-ff16bce5ed43 usb es256 Z
-Grüne Taste None 86babe58-627a-45bd-885c-ff16bce5ed43 nfc es256 Z" \
+Security key 1 None 86babe58-627a-45bd-885c-ff16bce5ed43 usb es256 Z never False
+Grüne Taste None 86babe58-627a-45bd-885c-ff16bce5ed43 nfc es256 Z never False" \
 		"it parses as JSON with exactly the documented members"
 	cred=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["keys"][0]["credential"])')
 	is "$cred" "$(sed -n '0,/credential/s/^  credential = "\(.*\)"$/\1/p' "$keys")" "credential is the id in the list"
@@ -130,6 +130,39 @@ if sk_need_root 6 "a policy of the test's own"; then
 	is "$rc" 0 "and a key can be deleted to come back under the limit"
 	is "$(key_names "$keys" | wc -l)" 2 "leaving two"
 	sk_policy
+fi
+
+# --- last use and the mark, from the signature counter records ------------
+# The records are root's (state_dir of the test policy): a sign-in as
+# root writes them, seckey list reads them.
+if sk_need_root 10 "signature counter records are root's"; then
+	for name in "Security key 1" "Security key 2"; do sk delete --yes "$name" 2>/dev/null; done
+	vk --state "$state" -- 'printf "1234\n" | sk register --name "Security key 1" &&
+		printf "1234\n" | sk test "Security key 1"'
+	is "$rc" 0 "seckey test signs in as root, which keeps the counter"
+	vk -- 'set_pin 1234 && printf "1234\n" | sk register --name "Security key 2"'
+	is "$rc" 0 "a second key, never used"
+	run sk list
+	like "$out" $'\nSecurity key 1 .* [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z  [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z\n' \
+		"list shows the last use of the key used"
+	like "$out" $'\nSecurity key 2 .*Z  never$' "and never for the other"
+	cred=$(sed -n '0,/credential/s/^  credential = "\(.*\)"$/\1/p' "$keys")
+	record="$TEST_TMP/state/counters/$( { printf '%s\0' "$SK_RP"; printf '%s' "$cred" | base64 -d; } | sha256sum | cut -d' ' -f1)"
+	ok "$([ -f "$record" ] && echo 0 || echo 1)" "the record is named by the rp_id and credential id"
+	sed -i 's/^marked 0$/marked 1764615304/' "$record"
+	run sk list
+	like "$out" $'\nSecurity key 1 .*Z  marked: suspected clone\n' "a marked key is flagged"
+	run sk list --json
+	like "$out" '"marked": true' "as it is in the JSON form"
+	chmod 0666 "$record"
+	run sk list
+	like "$out" $'\nSecurity key 1 .*Z  unknown \\(not readable\\)\n' "an unsafe record: last use unknown"
+	chmod 0644 "$record"
+	run sk --user "$SK_USER" unmark "Security key 1"
+	is "$err" "seckey: cleared the mark of \"Security key 1\" of $SK_USER: it signs in again, and its next sign-in starts a new count" \
+		"unmark clears the mark"
+	run sk list
+	unlike "$out" 'marked' "and list no longer flags it"
 fi
 
 done_testing

@@ -135,7 +135,8 @@ free_id() {
 }
 
 policy() {
-	printf 'enabled = true\nrp_id = "%s"\ntimeout = 3\n%s\n' "$RP" "$1" > "$POLICY"
+	printf 'enabled = true\nrp_id = "%s"\ntimeout = 3\nstate_dir = "%s"\n%s\n' \
+	    "$RP" "$W/state" "$1" > "$POLICY"
 	chmod 0644 "$POLICY"
 }
 

@@ -72,9 +72,10 @@ fi
 
 sk_policy() {
 	[ "$(id -u)" -eq 0 ] || return 1
-	local timeout='timeout = 10'
+	local timeout='timeout = 10' state="state_dir = \"$TEST_TMP/state\""
 	case "${1:-}" in *timeout*) timeout="" ;; esac
-	printf 'rp_id = "%s"\n%s\n%s\n' "$SK_RP" "$timeout" "${1:-}" > "$SK_POLICY"
+	case "${1:-}" in *state_dir*) state="" ;; esac
+	printf 'rp_id = "%s"\n%s\n%s\n%s\n' "$SK_RP" "$timeout" "${1:-}" "$state" > "$SK_POLICY"
 	chmod 0644 "$SK_POLICY"
 	SK_CONF=$SK_POLICY
 	export SK_CONF

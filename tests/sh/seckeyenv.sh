@@ -3,7 +3,10 @@
 #
 #   POLICY                  the policy file; write it with policy "LINES"
 #   policy LINES            writes POLICY (enabled, rp_id pam://test.host,
-#                           timeout 3 unless LINES set it) and LINES
+#                           timeout 3 and state_dir STATE_DIR unless
+#                           LINES set them) and LINES
+#   STATE_DIR               the policy's state_dir: the signature counter
+#                           records (never the machine's /var/lib/seckey)
 #   keys_of USER            the path of USER's key list
 #   PAMRUN SERVICE USER OP  pamdriver under pam_wrapper and nss_wrapper:
 #                           prompts and the PAM code on stdout, the
@@ -11,6 +14,9 @@
 #   ENROLL                  tests/progs/enroll-key
 #   alice_with_key STATE    user alice, the test policy, and her key "Blue
 #                           key" (PIN 1234) on a virtual key kept in STATE
+#   PAMRUN_PRELOAD          (environment) libraries PAMRUN preloads before
+#                           pam_wrapper's, for a function it also defines
+#                           (audit_open: tests/progs/auditlog.c)
 #   PAMDRIVER_WRAPPER       (environment) a command PAMRUN runs pamdriver
 #                           under, such as valgrind (make check-pam-valgrind)
 #   timed_vk ARGS...        vk with ARGS; sets ms to the time it took
@@ -52,10 +58,13 @@ in_time() {
 		"$1 (took $ms ms, at most $DEADLINE_MS)"
 }
 
+STATE_DIR="$TEST_TMP/state"
+export STATE_DIR
 policy() {
-	local timeout="timeout = 3"
+	local timeout="timeout = 3" state="state_dir = \"$STATE_DIR\""
 	case "$1" in *timeout*) timeout="" ;; esac
-	printf 'enabled = true\nrp_id = "%s"\n%s\n%s\n' "$RP" "$timeout" "$1" > "$POLICY"
+	case "$1" in *state_dir*) state="" ;; esac
+	printf 'enabled = true\nrp_id = "%s"\n%s\n%s\n%s\n' "$RP" "$timeout" "$1" "$state" > "$POLICY"
 	chmod 0644 "$POLICY"
 }
 
@@ -115,7 +124,7 @@ PAMRUN="$TEST_TMP/pamrun"
 cat > "$PAMRUN" <<RUN
 #!/bin/bash
 # pamdriver in this test's PAM world, with whatever LD_PRELOAD it is given.
-exec \${PAMDRIVER_WRAPPER:-} env LD_PRELOAD="\${SANITIZER_PRELOAD:+\$SANITIZER_PRELOAD }$PAM_WRAPPER_LIB $NSS_WRAPPER_LIB\${LD_PRELOAD:+ \$LD_PRELOAD}" \\
+exec \${PAMDRIVER_WRAPPER:-} env LD_PRELOAD="\${SANITIZER_PRELOAD:+\$SANITIZER_PRELOAD }\${PAMRUN_PRELOAD:+\$PAMRUN_PRELOAD }$PAM_WRAPPER_LIB $NSS_WRAPPER_LIB\${LD_PRELOAD:+ \$LD_PRELOAD}" \\
 	PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAM_SERVICE_DIR" \\
 	PAM_WRAPPER_DISABLE_DEEPBIND=1 PAM_WRAPPER_DEBUGLEVEL=\${PAM_WRAPPER_DEBUGLEVEL:-2} \\
 	NSS_WRAPPER_PASSWD="$PAM_PASSWD" NSS_WRAPPER_GROUP="$PAM_GROUP" \\

@@ -552,10 +552,35 @@ test_keys_ldap(void)
 	seckey_policy_free(&p);
 }
 
+/* Authenticator trust: where the records live, what a clone comes to. */
+static void
+test_trust(void)
+{
+	struct seckey_policy *p = NULL;
+	struct seckey_diag diag;
+
+	is_int(parse("", &p, &diag), SECKEY_OK, "an empty policy");
+	ok(p != NULL && strcmp(p->state_dir, "/var/lib/seckey") == 0 &&
+	    p->counter_policy == SECKEY_COUNTER_LOG,
+	    "state_dir /var/lib/seckey, counter_policy log");
+	ok(p != NULL && strcmp(seckey_counter_policy_name(p->counter_policy),
+	    "log") == 0, "counter_policy name");
+	seckey_policy_free(&p);
+	is_int(parse("state_dir = \"/srv/seckey state\"\n"
+	    "counter_policy = \"deny\"\n", &p, &diag), SECKEY_OK,
+	    "state_dir and counter_policy set");
+	ok(p != NULL && strcmp(p->state_dir, "/srv/seckey state") == 0 &&
+	    p->counter_policy == SECKEY_COUNTER_DENY &&
+	    strcmp(seckey_counter_policy_name(p->counter_policy), "deny") == 0,
+	    "are read as written");
+	seckey_policy_free(&p);
+}
+
 int
 main(void)
 {
 	test_defaults();
+	test_trust();
 	test_hostname();
 	test_every_option();
 	test_bad_values();

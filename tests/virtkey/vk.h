@@ -111,6 +111,7 @@ struct vk_config {
 	size_t			 nprotocols;
 	long			 reset_window_s;
 	int			 uv_not_required;
+	int			 counter_zero;	/* --counter zero */
 	unsigned int		 evil;		/* VK_EVIL_* */
 	unsigned int		 evil_on;	/* VK_EVIL_ON_* */
 	size_t			 resident;	/* discoverable slots; 0: none */
@@ -433,7 +434,9 @@ int	vk_ecdh(EVP_PKEY *, EVP_PKEY *, uint8_t *);
 int	vk_cert_create(const uint8_t *, uint8_t **, size_t *);
 int	vk_cert_issue(const char *, const uint8_t *, struct vk_attest *);
 void	vk_attest_clear(struct vk_attest *);
-extern const uint8_t vk_aaguid[VK_AAGUID_LEN];
+/* The model, as getInfo, makeCredential and the certificate say it. */
+extern uint8_t vk_aaguid[VK_AAGUID_LEN];
+int vk_aaguid_parse(const char *text);
 
 /* vk_state.c: the state file. */
 int	vk_state_load(struct vk *);

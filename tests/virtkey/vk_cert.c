@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,13 +22,40 @@
 
 #include "vk.h"
 
-/* AAGUID of the "pam_seckey virtual key" model. */
-const uint8_t vk_aaguid[VK_AAGUID_LEN] = {
+/* AAGUID of the "pam_seckey virtual key" model, unless --aaguid says. */
+uint8_t vk_aaguid[VK_AAGUID_LEN] = {
 	0x86, 0xba, 0xbe, 0x58, 0x62, 0x7a, 0x45, 0xbd,
 	0x88, 0x5c, 0xff, 0x16, 0xbc, 0xe5, 0xed, 0x43,
 };
 
 #define CERT_DAYS	(20 * 365)
+
+/* --aaguid: a canonical lowercase UUID; 0 or -1. */
+int
+vk_aaguid_parse(const char *text)
+{
+	uint8_t	 bytes[VK_AAGUID_LEN];
+	size_t	 i, n = 0;
+	unsigned int hi, lo;
+
+	if (strlen(text) != 36)
+		return -1;
+	for (i = 0; i < 36; ) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (text[i++] != '-')
+				return -1;
+			continue;
+		}
+		if (sscanf(text + i, "%1x%1x", &hi, &lo) != 2 ||
+		    (text[i] >= 'A' && text[i] <= 'F') ||
+		    (text[i + 1] >= 'A' && text[i + 1] <= 'F'))
+			return -1;
+		bytes[n++] = (uint8_t)(hi << 4 | lo);
+		i += 2;
+	}
+	memcpy(vk_aaguid, bytes, sizeof(bytes));
+	return 0;
+}
 
 /* The subject; the issuer too unless issuer is given (a CA's name). */
 static int

@@ -251,6 +251,9 @@ vk_authdata(const struct vk *vk, const uint8_t *rp_hash, uint8_t flags,
 	if (cred_id == NULL && vk->evil_now &&
 	    (vk->cfg.evil & VK_EVIL_CLEAR_UV))
 		flags &= (uint8_t)~VK_FLAG_UV;
+	/* --counter zero: a key that does not count (a counter of 0). */
+	if (vk->cfg.counter_zero)
+		count = 0;
 	/* counter-back spoils every assertion, so each is below the last. */
 	if (cred_id == NULL && (vk->cfg.evil & VK_EVIL_COUNTER_BACK))
 		count = VK_EVIL_COUNTER_TOP - count;

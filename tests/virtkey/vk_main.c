@@ -25,7 +25,8 @@ enum {
 	OPT_SOCKET = 256, OPT_STATE, OPT_TRANSPORT, OPT_MAX_CREDS, OPT_TOUCH,
 	OPT_TOUCH_TIMEOUT, OPT_LATENCY, OPT_LOG, OPT_PIN_PROTOCOLS,
 	OPT_RESET_WINDOW, OPT_UV_NOT_REQUIRED, OPT_EVIL, OPT_EVIL_ON,
-	OPT_RESIDENT, OPT_HELP, OPT_ATTEST_CA, OPT_ATTEST_SELF,
+	OPT_RESIDENT, OPT_HELP, OPT_ATTEST_CA, OPT_ATTEST_SELF, OPT_COUNTER,
+	OPT_AAGUID,
 };
 
 static const struct option long_options[] = {
@@ -46,6 +47,8 @@ static const struct option long_options[] = {
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ "attest-ca",		required_argument, NULL, OPT_ATTEST_CA },
 	{ "attest-self",	no_argument,	   NULL, OPT_ATTEST_SELF },
+	{ "counter",		required_argument, NULL, OPT_COUNTER },
+	{ "aaguid",		required_argument, NULL, OPT_AAGUID },
 	{ NULL,			0,		   NULL, 0 },
 };
 
@@ -85,7 +88,8 @@ usage(void)
 	    "\t       oversized,endless-keepalive,disconnect,counter-back,"
 	    "phish]\n"
 	    "\t[--evil-on assert,probe,info|all] [--resident N]\n"
-	    "\t[--attest-ca CERT.pem,KEY.pem | --attest-self]\n");
+	    "\t[--attest-ca CERT.pem,KEY.pem | --attest-self]\n"
+	    "\t[--counter count|zero] [--aaguid UUID]\n");
 }
 
 static int
@@ -262,6 +266,13 @@ parse_option(struct vk_config *cfg, int ch, const char *arg)
 	case OPT_ATTEST_SELF:
 		cfg->attest_self = 1;
 		return 0;
+	case OPT_COUNTER:
+		if (strcmp(arg, "count") != 0 && strcmp(arg, "zero") != 0)
+			return -1;
+		cfg->counter_zero = strcmp(arg, "zero") == 0;
+		return 0;
+	case OPT_AAGUID:
+		return vk_aaguid_parse(arg);
 	default:
 		return -1;
 	}
