@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "helper.h"
+#include "seckey_audit.h"
 #include "seckey_devinfo.h"
 #include "seckey_model.h"
 #include "seckey_register.h"
@@ -208,10 +209,22 @@ name_only(const struct helper_ctx *ctx, struct registration *reg,
 	return EXIT_DONE;
 }
 
-/* What attestation = "verify" refused, said plainly. */
+/*
+ * What attestation = "verify" refused, said plainly, and audited
+ * (seckey_audit.h): a refused attestation may be a counterfeit key.
+ */
 static int
-refuse_attestation(int r, const struct seckey_diag *diag)
+refuse_attestation(const struct helper_ctx *ctx, int r,
+    const struct seckey_diag *diag)
 {
+	struct seckey_audit_record rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.event = SECKEY_AUDIT_ATTESTATION;
+	rec.user = ctx->user.name;
+	rec.reason = diag->msg;
+	rec.refused = true;
+	(void)seckey_audit_log(&rec);
 	if (r == SECKEY_ERR_MODEL_STATUS)
 		return helper_refuse("the metadata marks this security key "
 		    "model as revoked or compromised (%s); the key was not "
@@ -256,7 +269,7 @@ make_credential(struct helper_ctx *ctx, struct seckey_device *dev,
 		    "security key does not verify; the key was not "
 		    "registered");
 	if (r == SECKEY_ERR_UNTRUSTED || r == SECKEY_ERR_MODEL_STATUS)
-		return refuse_attestation(r, &diag);
+		return refuse_attestation(ctx, r, &diag);
 	if (r != SECKEY_OK)
 		return helper_device_fail(dev, r, &diag);
 

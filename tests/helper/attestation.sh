@@ -8,7 +8,7 @@
 . "$top_srcdir/tests/sh/seckeycli.sh"
 . "$top_srcdir/tests/sh/mds.sh"
 [ "$(id -u)" -eq 0 ] || plan_skip_all "needs root: a policy of its own and a root-owned metadata store"
-plan 68
+plan 69
 
 pki="$TEST_TMP/pki"
 state_dir="$TEST_TMP/var/seckey"
@@ -144,10 +144,21 @@ like "$err" 'the security key attests itself \(self attestation, no certificate\
 
 import "$blobs/revoked-13" --root "$pki/fido-root.pem"
 is "$rc" 0 "(a BLOB that revokes the model)"
-vk --state "$vkstate" --attest-ca "$CA" -- 'printf "1234\n" | sk register --name Revoked'
+# The refusal is also an audit record (tests/progs/auditlog.c stands in
+# for the kernel's audit log).
+SK_PRELOAD="$top_builddir/tests/progs/.libs/auditlog.so" SECKEY_AUDIT_LOG="$TEST_TMP/audit.log" \
+	vk --state "$vkstate" --attest-ca "$CA" -- 'printf "1234\n" | sk register --name Revoked'
 is "$rc" 1 "a model the metadata marks REVOKED is refused"
 like "$err" 'seckey: the metadata marks this security key model as revoked or compromised \(the metadata says REVOKED for this model' \
 	"with its status"
+if grep -q '^#define HAVE_LIBAUDIT 1' "$top_builddir/config.h"; then
+	# The reason holds spaces, so libaudit writes it in hex: "REVOKED"
+	# is 5245564F4B4544.
+	like "$(cat "$TEST_TMP/audit.log" 2>/dev/null)" "^type=[0-9]+ op=seckey-attestation acct=\"?$SK_USER\"? .*reason=[0-9A-F]*5245564F4B4544[0-9A-F]* .*res=failed\$" \
+		"and an audit record of the refused attestation"
+else
+	skip "seckey is built without libaudit"
+fi
 
 import "$blobs/uvbypass-14" --root "$pki/fido-root.pem"
 vk --state "$vkstate" --attest-ca "$CA" -- 'printf "1234\n" | sk register --name Bypass'

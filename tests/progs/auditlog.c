@@ -9,7 +9,8 @@
  *   type=<N> <message> hostname=<h> addr=<a> terminal=<t> res=<success|failed>
  *
  * The rest of libaudit (audit_encode_nv_string(), which encodes the
- * fields) is the real one.  Only pam_seckey.so gets a descriptor: libpam
+ * fields) is the real one.  Only pam_seckey.so (and seckey, whose
+ * registration audits a refused attestation) gets a descriptor: libpam
  * audits too, and must keep meeting the audit_open() that fails, as
  * pam_wrapper's does; so does anyone without SECKEY_AUDIT_LOG.  It goes
  * before pam_wrapper in LD_PRELOAD (PAMRUN_PRELOAD), whose audit_open()
@@ -32,14 +33,20 @@ int audit_log_user_message(int audit_fd, int type, const char *message,
 /* The descriptor audit_open() gave: audit_close() closes no other. */
 static int our_fd = -1;
 
-/* Is the code at addr part of pam_seckey.so? */
+/* Is the code at addr part of pam_seckey.so, or of the seckey program? */
 static int
 from_module(const void *addr)
 {
 	Dl_info info;
+	const char *base;
 
-	return dladdr(addr, &info) != 0 && info.dli_fname != NULL &&
-	    strstr(info.dli_fname, "pam_seckey.so") != NULL;
+	if (dladdr(addr, &info) == 0 || info.dli_fname == NULL)
+		return 0;
+	base = strrchr(info.dli_fname, '/');
+	base = base != NULL ? base + 1 : info.dli_fname;
+
+	return strstr(info.dli_fname, "pam_seckey.so") != NULL ||
+	    strcmp(base, "seckey") == 0;
 }
 
 int
