@@ -20,6 +20,7 @@
 #include "seckey_mem.h"
 #include "seckey_policy.h"
 #include "seckey_store.h"
+#include "seckey_text.h"
 
 /* Exit statuses, as seckey(1) documents them. */
 #define EXIT_DONE	0
@@ -101,6 +102,16 @@ int helper_device_fail(struct seckey_device *dev, int err,
 /* "wrong PIN, N attempts left"; retries < 0: the key did not say. */
 int helper_wrong_pin(int retries);
 const char *helper_model(const struct seckey_aaguid *aaguid);
+
+/*
+ * table.c: one cell of a table, text escaped for the terminal and padded
+ * to width characters and two spaces; NULL shows "-".
+ */
+#define HELPER_CELL_MAX	SECKEY_TEXT_SAFE_SIZE(256)
+/* What a cell shows (buf: HELPER_CELL_MAX bytes); returns buf. */
+const char *helper_cell_text(const char *s, char *buf);
+size_t helper_cell_width(const char *s);
+void helper_cell(const char *s, size_t width);
 
 /* keyerr.c */
 int helper_list_read(const struct helper_ctx *ctx, unsigned int max_keys,

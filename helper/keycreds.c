@@ -23,7 +23,6 @@
 
 #define SHORT_ID	12	/* base64 characters of an id in the table */
 #define SHORT_MIN	8	/* the fewest "delete" takes */
-#define CELL_MAX	SECKEY_TEXT_SAFE_SIZE(256)
 
 /* One credential as the table shows it. */
 struct row {
@@ -130,35 +129,6 @@ read_rows(struct helper_ctx *ctx, struct seckey_device *dev,
 	return EXIT_DONE;
 }
 
-/* Untrusted text from the key, safe for the terminal. */
-static const char *
-shown(const char *s, char *buf)
-{
-	return seckey_text_safe(s != NULL ? s : "-", buf, CELL_MAX,
-	    SECKEY_TEXT_LOG);
-}
-
-/* Characters, not bytes, so that UTF-8 names line up. */
-static size_t
-width(const char *s)
-{
-	char buf[CELL_MAX];
-	size_t count = 0;
-
-	if (!seckey_text_printable(shown(s, buf), &count))
-		return strlen(buf);
-	return count;
-}
-
-static void
-cell(const char *s, size_t w)
-{
-	char buf[CELL_MAX];
-	size_t have = width(s);
-
-	fputs(shown(s, buf), stdout);
-	printf("%*s", (int)(w > have ? w - have : 0) + 2, "");
-}
 
 /* "name (display name)", or one of them, or "-". */
 static void
@@ -187,27 +157,28 @@ short_id(const char *id_b64, char *buf)
 static void
 print_table(const struct rows *rows)
 {
-	char user[CELL_MAX], id[SHORT_ID + 1];
+	char user[HELPER_CELL_MAX], id[SHORT_ID + 1];
 	size_t rp_w = strlen("RELYING PARTY"), user_w = strlen("USER");
 
 	for (size_t i = 0; i < rows->count; i++) {
 		user_text(rows->row[i].kc, user, sizeof(user));
-		if (width(rows->row[i].kc->rp_id) > rp_w)
-			rp_w = width(rows->row[i].kc->rp_id);
-		if (width(user) > user_w)
-			user_w = width(user);
+		if (helper_cell_width(rows->row[i].kc->rp_id) > rp_w)
+			rp_w = helper_cell_width(rows->row[i].kc->rp_id);
+		if (helper_cell_width(user) > user_w)
+			user_w = helper_cell_width(user);
 	}
-	cell("ID", SHORT_ID);
-	cell("RELYING PARTY", rp_w);
-	cell("USER", user_w);
+	helper_cell("ID", SHORT_ID);
+	helper_cell("RELYING PARTY", rp_w);
+	helper_cell("USER", user_w);
 	printf("REGISTERED AS\n");
 	for (size_t i = 0; i < rows->count; i++) {
 		short_id(rows->row[i].id_b64, id);
 		user_text(rows->row[i].kc, user, sizeof(user));
-		cell(id, SHORT_ID);
-		cell(rows->row[i].kc->rp_id, rp_w);
-		cell(user, user_w);
-		printf("%s\n", shown(rows->row[i].registered, user));
+		helper_cell(id, SHORT_ID);
+		helper_cell(rows->row[i].kc->rp_id, rp_w);
+		helper_cell(user, user_w);
+		printf("%s\n", helper_cell_text(rows->row[i].registered,
+		    user));
 	}
 }
 
@@ -256,12 +227,13 @@ find_row(const struct rows *rows, const char *id_arg, const struct row **rowp)
 static int
 confirm(const struct seckey_device *dev, const struct row *row, bool yes)
 {
-	char rp[CELL_MAX], user[CELL_MAX], user_safe[CELL_MAX];
+	char rp[HELPER_CELL_MAX], user[HELPER_CELL_MAX], user_safe[HELPER_CELL_MAX];
 
 	user_text(row->kc, user, sizeof(user));
 	helper_msg("deleting the credential of %s for %s from the security "
-	    "key at %s; it cannot be undone", shown(user, user_safe),
-	    shown(row->kc->rp_id, rp), seckey_device_path(dev));
+	    "key at %s; it cannot be undone",
+	    helper_cell_text(user, user_safe),
+	    helper_cell_text(row->kc->rp_id, rp), seckey_device_path(dev));
 	if (yes)
 		return EXIT_DONE;
 	if (!helper_on_terminal())
@@ -281,7 +253,7 @@ keycreds_delete(struct helper_ctx *ctx, struct seckey_device *dev,
 	struct seckey_diag diag;
 	struct rows rows;
 	const struct row *row = NULL;
-	char name[CELL_MAX];
+	char name[HELPER_CELL_MAX];
 	int r, status;
 
 	memset(&pin, 0, sizeof(pin));
@@ -301,7 +273,7 @@ keycreds_delete(struct helper_ctx *ctx, struct seckey_device *dev,
 		helper_msg("credential deleted; it was registered as \"%s\", "
 		    "which can no longer sign in: remove it from the account "
 		    "too with \"seckey delete '%s'\"",
-		    shown(row->registered, name), name);
+		    helper_cell_text(row->registered, name), name);
 	else
 		helper_msg("credential deleted");
 out:

@@ -135,36 +135,6 @@ print_json(const struct helper_ctx *ctx, const struct seckey_keylist *list)
 	return status;
 }
 
-/* What a cell shows: s escaped for the terminal (buf: CELL_MAX bytes). */
-#define CELL_MAX	SECKEY_TEXT_SAFE_SIZE(SECKEY_NAME_MAX * 4)
-
-static const char *
-shown(const char *s, char *buf)
-{
-	return seckey_text_safe(s, buf, CELL_MAX, SECKEY_TEXT_LOG);
-}
-
-/* Characters, not bytes, so that UTF-8 names line up. */
-static size_t
-width(const char *s)
-{
-	char buf[CELL_MAX];
-	size_t count = 0;
-
-	if (!seckey_text_printable(shown(s, buf), &count))
-		return strlen(buf);
-	return count;
-}
-
-static void
-cell(const char *s, size_t w)
-{
-	char buf[CELL_MAX];
-	size_t have = width(s);
-
-	fputs(shown(s, buf), stdout);
-	printf("%*s", (int)(w > have ? w - have : 0) + 2, "");
-}
 
 static const char *
 model_of(const struct seckey_key *key, char *buf)
@@ -186,24 +156,24 @@ print_table(const struct helper_ctx *ctx, const struct seckey_keylist *list)
 	size_t name_w = strlen("NAME"), model_w = strlen("MODEL"), i;
 
 	for (i = 0; i < list->count; i++) {
-		if (width(list->keys[i]->name) > name_w)
-			name_w = width(list->keys[i]->name);
-		if (width(model_of(list->keys[i], aaguid)) > model_w)
-			model_w = width(model_of(list->keys[i], aaguid));
+		if (helper_cell_width(list->keys[i]->name) > name_w)
+			name_w = helper_cell_width(list->keys[i]->name);
+		if (helper_cell_width(model_of(list->keys[i], aaguid)) > model_w)
+			model_w = helper_cell_width(model_of(list->keys[i], aaguid));
 	}
-	cell("NAME", name_w);
-	cell("MODEL", model_w);
+	helper_cell("NAME", name_w);
+	helper_cell("MODEL", model_w);
 	printf("TRANSPORT  REGISTERED            LAST USE\n");
 	for (i = 0; i < list->count; i++) {
 		if (seckey_time_format(list->keys[i]->created,
 		    created) != SECKEY_OK)
 			snprintf(created, sizeof(created), "?");
-		cell(list->keys[i]->name, name_w);
-		cell(model_of(list->keys[i], aaguid), model_w);
-		cell(seckey_transport_name(list->keys[i]->transport),
+		helper_cell(list->keys[i]->name, name_w);
+		helper_cell(model_of(list->keys[i], aaguid), model_w);
+		helper_cell(seckey_transport_name(list->keys[i]->transport),
 		    strlen("TRANSPORT"));
 		key_use_of(ctx, list->keys[i], &use);
-		cell(created, strlen("REGISTERED") + 10);
+		helper_cell(created, strlen("REGISTERED") + 10);
 		printf("%s%s\n", strcmp(use.last_use, "unknown") == 0 ?
 		    "unknown (not readable)" : use.last_use, use.marked ?
 		    "  marked: suspected clone" : "");

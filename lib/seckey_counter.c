@@ -156,22 +156,6 @@ bad:
 	return SECKEY_ERR_SYNTAX;
 }
 
-/*
- * Whose files a record may be: root's for root; a caller that is not
- * root (a screen locker, the test suite) also trusts its own, as the
- * policy does: it only decides its own sign-ins.
- */
-static const struct seckey_user *
-trusted_owner(struct seckey_user *self)
-{
-	if (geteuid() == 0)
-		return NULL;
-	self->name = "";
-	self->uid = geteuid();
-	self->gid = getegid();
-	self->home = NULL;
-	return self;
-}
 
 static int
 read_path(const char *path, struct seckey_counter_record *rec,
@@ -183,7 +167,12 @@ read_path(const char *path, struct seckey_counter_record *rec,
 	int r;
 
 	memset(rec, 0, sizeof(*rec));
-	r = seckey_file_read(path, trusted_owner(&self), &text, &len, diag);
+	/*
+	 * root's for root; a caller that is not root (a screen locker, the
+	 * test suite) also trusts its own: it only decides its own sign-ins.
+	 */
+	r = seckey_file_read(path, seckey_file_system_owner(&self), &text,
+	    &len, diag);
 	/* No folder yet is as good as no record: never used here. */
 	if (r == SECKEY_ERR_NOFOLDER)
 		r = SECKEY_ERR_NOENT;
@@ -249,7 +238,7 @@ lock_waiting(const char *path, struct seckey_lock **lockp,
 	int r;
 
 	for (tries = 1;; tries++) {
-		r = seckey_file_lock(path, trusted_owner(&self),
+		r = seckey_file_lock(path, seckey_file_system_owner(&self),
 		    SECKEY_FILE_PUBLIC, lockp,
 		    diag);
 		if (r != SECKEY_ERR_LOCKED || tries >= LOCK_TRIES)
