@@ -26,7 +26,7 @@ static const struct command commands[] = {
 	    "List the security keys plugged in: path, transport, model,\n"
 	    "whether a PIN is set and how many PIN attempts are left.\n" },
 	{ "register", cmd_register, "register [--name NAME] [--device PATH] "
-	    "[--print-mapping[=value|ldif]]",
+	    "[--discoverable] [--print-mapping[=value|ldif]]",
 	    "Register a security key for sign-in.  The key must have a PIN;\n"
 	    "it is asked for, then the key must be touched.  Without --name\n"
 	    "the key is named after its model and a number.  With several\n"
@@ -34,7 +34,9 @@ static const struct command commands[] = {
 	    "devices\").  --print-mapping also prints the new key as an\n"
 	    "SSSD/FreeIPA passkey mapping on standard output, for\n"
 	    "\"ipa user-add-passkey USER VALUE\"; =ldif prints an LDIF\n"
-	    "record to complete for ldapmodify.\n" },
+	    "record to complete for ldapmodify.  --discoverable makes a\n"
+	    "credential the key keeps (behind its PIN), for the sign-in\n"
+	    "without a user name of usernameless_services.\n" },
 	{ "list", cmd_list, "list [--json]",
 	    "List the registered keys: name, model, transport, date, last\n"
 	    "use, and a mark left by counter_policy = \"deny\".\n"

@@ -1,6 +1,12 @@
 /*
  * register.c: "seckey register [--name NAME] [--device PATH]
- * [--print-mapping[=value|ldif]]" (the mapping: mapping.c).
+ * [--discoverable] [--print-mapping[=value|ldif]]" (the mapping:
+ * mapping.c).
+ *
+ * --discoverable makes a resident credential for the usernameless
+ * sign-in (pam_seckey(8)): its user handle, 32 random bytes, goes into
+ * the entry (user_handle), so that the sign-in can require that the
+ * account the key names holds this very credential with this handle.
  *
  * With keys = "ldap" the new key goes into the user's directory entry
  * (lib/seckey_store_ldap.c), except with --print-mapping: then nothing
@@ -38,6 +44,7 @@ struct registration {
 	time_t				 created;
 	enum helper_mapping		 mapping;	/* --print-mapping */
 	bool				 print_only;	/* a store not a file */
+	bool				 discoverable;	/* --discoverable */
 	char				 chosen[SECKEY_NAME_MAX * 4 + 1];
 };
 
@@ -72,9 +79,11 @@ check_aaguid(const struct helper_ctx *ctx, const struct seckey_aaguid *aaguid)
 }
 
 /* A key without a PIN, or of a model the policy refuses, is refused
- * before the user types anything. */
+ * before the user types anything; so is a key that cannot keep a
+ * protected discoverable credential, when one is asked for. */
 static int
-check_device(const struct helper_ctx *ctx, struct seckey_device *dev)
+check_device(const struct helper_ctx *ctx, struct seckey_device *dev,
+    bool discoverable)
 {
 	struct seckey_device_facts facts;
 	struct seckey_diag diag;
@@ -83,6 +92,11 @@ check_device(const struct helper_ctx *ctx, struct seckey_device *dev)
 	if (!seckey_device_has_pin(dev))
 		return helper_refuse("the security key has no PIN; set one "
 		    "with \"seckey pin set\" first");
+	if (discoverable && !seckey_device_can_discover(dev))
+		return helper_refuse("this security key cannot keep a "
+		    "discoverable credential protected by its PIN (it lacks "
+		    "credProtect or credential management); register it "
+		    "without --discoverable");
 	seckey_diag_clear(&diag);
 	if ((r = seckey_device_facts(dev, &facts, &diag)) != SECKEY_OK)
 		return helper_device_fail(dev, r, &diag);
@@ -128,6 +142,8 @@ entry_info(const struct registration *reg, struct seckey_key_info *info)
 	info->aaguid = reg->cred->aaguid;
 	info->transport = reg->transport;
 	info->created = reg->created;
+	info->user_handle = reg->cred->user_id;
+	info->user_handle_len = reg->cred->user_id_len;
 }
 
 /* Under the lock, with the list as it is now on disk (seckey_store). */
@@ -238,7 +254,7 @@ refuse_attestation(const struct helper_ctx *ctx, int r,
 static int
 make_credential(struct helper_ctx *ctx, struct seckey_device *dev,
     const struct seckey_keylist *list, const struct seckey_trust *trust,
-    struct seckey_credential **credp)
+    bool discoverable, struct seckey_credential **credp)
 {
 	struct seckey_register_opts opts;
 	const struct seckey_key *dup = NULL;
@@ -255,6 +271,7 @@ make_credential(struct helper_ctx *ctx, struct seckey_device *dev,
 	opts.user_name = ctx->user.name;
 	opts.timeout_ms = (int)ctx->policy->timeout * 1000;
 	opts.trust = trust;
+	opts.discoverable = discoverable;
 	seckey_diag_clear(&diag);
 	r = seckey_register(dev, list, &pin, &opts, credp, &dup, &diag);
 	seckey_pin_wipe(&pin);
@@ -279,11 +296,12 @@ make_credential(struct helper_ctx *ctx, struct seckey_device *dev,
 
 static int
 parse(struct helper_ctx *ctx, int argc, char **argv, const char **namep,
-    const char **devicep, enum helper_mapping *mappingp)
+    const char **devicep, enum helper_mapping *mappingp, bool *discoverablep)
 {
 	static const struct option longopts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "device", required_argument, NULL, 'd' },
+		{ "discoverable", no_argument, NULL, 'D' },
 		{ "print-mapping", optional_argument, NULL, 'm' },
 		HELPER_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
@@ -296,11 +314,13 @@ parse(struct helper_ctx *ctx, int argc, char **argv, const char **namep,
 			*namep = optarg;
 		else if (c == 'd')
 			*devicep = optarg;
+		else if (c == 'D')
+			*discoverablep = true;
 		else if (c == 'm' &&
 		    helper_mapping_parse(optarg, mappingp) != 0)
 			return helper_usage_error(ctx, "--print-mapping takes "
 			    "\"value\" or \"ldif\"");
-		else if (c != 'm')
+		else if (c != 'm' && c != 'D')
 			return helper_help(ctx, c);
 	}
 	if (optind != argc)
@@ -329,9 +349,10 @@ registration(struct helper_ctx *ctx, struct registration *reg,
 	    (status = check_list(ctx, list, reg->name)) != EXIT_DONE ||
 	    (status = load_trust(ctx, &trust)) != EXIT_DONE ||
 	    (status = helper_device_pick(ctx, device, &dev)) != EXIT_DONE ||
-	    (status = check_device(ctx, dev)) != EXIT_DONE ||
+	    (status = check_device(ctx, dev, reg->discoverable)) !=
+	    EXIT_DONE ||
 	    (status = make_credential(ctx, dev, list, trust,
-	    &cred)) != EXIT_DONE)
+	    reg->discoverable, &cred)) != EXIT_DONE)
 		goto out;
 	reg->cred = cred;
 	reg->transport = seckey_device_transport(dev);
@@ -348,9 +369,12 @@ registration(struct helper_ctx *ctx, struct registration *reg,
 		    reg->chosen, helper_model(&cred->aaguid),
 		    seckey_transport_name(reg->transport), ctx->user.name);
 	else
-		helper_msg("registered \"%s\" (%s, %s) for %s", reg->chosen,
+		helper_msg("registered \"%s\" (%s, %s) for %s%s", reg->chosen,
 		    helper_model(&cred->aaguid),
-		    seckey_transport_name(reg->transport), ctx->user.name);
+		    seckey_transport_name(reg->transport), ctx->user.name,
+		    reg->discoverable ? ", discoverable: it can sign in "
+		    "without a user name where the administrator allows it" :
+		    "");
 	entry_info(reg, &info);
 	status = helper_mapping_print(ctx, &info, reg->mapping);
 out:
@@ -372,7 +396,7 @@ cmd_register(struct helper_ctx *ctx, int argc, char **argv)
 
 	memset(&reg, 0, sizeof(reg));
 	if ((status = parse(ctx, argc, argv, &reg.name, &device,
-	    &reg.mapping)) != EXIT_DONE)
+	    &reg.mapping, &reg.discoverable)) != EXIT_DONE)
 		return status == HELPER_HELP_SHOWN ? EXIT_DONE : status;
 	if ((status = helper_load(ctx, true)) != EXIT_DONE)
 		return status;

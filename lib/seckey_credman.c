@@ -179,6 +179,29 @@ out:
 }
 
 int
+seckey_credman_list_rp(struct seckey_device *dev,
+    const struct seckey_pin *pin, const char *rp_id, int timeout_ms,
+    struct seckey_kcred_list **listp, struct seckey_diag *diag)
+{
+	struct seckey_kcred_list *list = NULL;
+	int r;
+
+	if (listp == NULL || rp_id == NULL)
+		return SECKEY_ERR_INVAL;
+	*listp = NULL;
+	if ((r = credman_ready(dev, pin, timeout_ms, diag)) != SECKEY_OK)
+		return r;
+	if ((list = calloc(1, sizeof(*list))) == NULL)
+		return SECKEY_ERR_NOMEM;
+	if ((r = list_rp(dev, pin, rp_id, list, diag)) == SECKEY_OK) {
+		*listp = list;
+		list = NULL;
+	}
+	seckey_kcred_list_free(&list);
+	return r;
+}
+
+int
 seckey_credman_delete(struct seckey_device *dev,
     const struct seckey_pin *pin, const unsigned char *cred_id,
     size_t cred_id_len, int timeout_ms, struct seckey_diag *diag)

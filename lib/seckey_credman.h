@@ -47,6 +47,14 @@ int seckey_credman_list(struct seckey_device *dev,
     struct seckey_kcred_list **listp, struct seckey_diag *diag);
 
 /*
+ * The discoverable credentials of one relying party on dev (an empty
+ * list when it holds none), errors as seckey_credman_list().
+ */
+int seckey_credman_list_rp(struct seckey_device *dev,
+    const struct seckey_pin *pin, const char *rp_id, int timeout_ms,
+    struct seckey_kcred_list **listp, struct seckey_diag *diag);
+
+/*
  * Delete the discoverable credential cred_id from dev.  Errors as
  * seckey_credman_list(), and SECKEY_ERR_NO_CREDENTIAL when the key does
  * not hold it.

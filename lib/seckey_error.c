@@ -76,6 +76,9 @@ static const struct seckey_errname errnames[] = {
 	    "increase: a cloned key?" },
 	{ SECKEY_ERR_MARKED, "the credential is marked as a suspected clone" },
 	{ SECKEY_ERR_STATE, "the signature counter record cannot be used" },
+	{ SECKEY_ERR_NOT_OWNER, "the account the security key names does not "
+	    "hold this credential" },
+	{ SECKEY_ERR_NO_CHOICE, "no account was chosen" },
 };
 
 const char *

@@ -72,6 +72,10 @@ enum seckey_err {
 	SECKEY_ERR_CLONED = -54,	/* counter did not grow: a clone? */
 	SECKEY_ERR_MARKED = -55,	/* credential marked as a clone */
 	SECKEY_ERR_STATE = -56,		/* counter record unsafe or broken */
+
+	/* The sign-in without a user name (seckey_signin_usernameless). */
+	SECKEY_ERR_NOT_OWNER = -57,	/* the named account lacks that cred */
+	SECKEY_ERR_NO_CHOICE = -58,	/* no account was chosen */
 };
 
 /* A static English sentence for an error code; never NULL. */

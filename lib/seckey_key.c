@@ -72,6 +72,9 @@ info_fault(const struct seckey_key_info *info)
 		return "transport must be usb or nfc";
 	if (seckey_time_format(info->created, when) != SECKEY_OK)
 		return "created must lie between 1970 and 9999";
+	if ((info->user_handle == NULL) != (info->user_handle_len == 0) ||
+	    info->user_handle_len > SECKEY_USER_HANDLE_MAX)
+		return "user_handle must be 1 to 64 bytes";
 
 	return NULL;
 }
@@ -83,8 +86,11 @@ fill_key(struct seckey_key *key, const struct seckey_key_info *info)
 	    memdup(info->cred_id, info->cred_id_len,
 	    &key->cred_id) != SECKEY_OK ||
 	    memdup(info->pubkey_der, info->pubkey_der_len,
-	    &key->pubkey_der) != SECKEY_OK)
+	    &key->pubkey_der) != SECKEY_OK ||
+	    (info->user_handle_len > 0 && memdup(info->user_handle,
+	    info->user_handle_len, &key->user_handle) != SECKEY_OK))
 		return SECKEY_ERR_NOMEM;
+	key->user_handle_len = info->user_handle_len;
 	key->cred_id_len = info->cred_id_len;
 	key->pubkey_der_len = info->pubkey_der_len;
 	key->alg = info->alg;
@@ -151,6 +157,7 @@ seckey_key_free(struct seckey_key **keyp)
 	free(key->name);
 	free(key->cred_id);
 	free(key->pubkey_der);
+	free(key->user_handle);
 	seckey_pubkey_free(&key->pubkey);
 	free(key);
 	*keyp = NULL;

@@ -1,7 +1,10 @@
 /*
  * seckey_key.h: one registered security key, as a key list holds it:
  * a name, the credential id, the public key (DER and loaded), the
- * algorithm, the model (AAGUID), the transport and the creation time.
+ * algorithm, the model (AAGUID), the transport and the creation time,
+ * and, for a discoverable credential ("seckey register --discoverable"),
+ * the user handle the key holds with it (the WebAuthn user.id: random
+ * bytes, never the user name).
  */
 #ifndef SECKEY_KEY_H
 #define SECKEY_KEY_H
@@ -17,6 +20,7 @@
 
 #define SECKEY_NAME_MAX		64	/* characters, not bytes */
 #define SECKEY_CRED_ID_MAX	1023	/* bytes */
+#define SECKEY_USER_HANDLE_MAX	64	/* bytes (WebAuthn: 1 to 64) */
 
 /* Loaded public key, internal to libseckey (seckey_pubkey.h). */
 struct seckey_pubkey;
@@ -32,6 +36,9 @@ struct seckey_key {
 	struct seckey_aaguid	 aaguid;
 	enum seckey_transport	 transport;
 	time_t			 created;
+	/* Discoverable credentials only; NULL and 0 otherwise. */
+	unsigned char		*user_handle;
+	size_t			 user_handle_len;
 };
 
 /* What a new entry is made of; everything is copied. */
@@ -45,13 +52,16 @@ struct seckey_key_info {
 	struct seckey_aaguid	 aaguid;
 	enum seckey_transport	 transport;
 	time_t			 created;
+	const unsigned char	*user_handle;	/* NULL: not discoverable */
+	size_t			 user_handle_len;
 };
 
 /*
  * Check every field and build an entry: a valid name, a credential id
  * of 1 to 1023 bytes, a public key whose type matches alg (P-256 for
  * es256, Ed25519 for eddsa, RSA of 2048 bits for rs256), a
- * creation time between 1970 and 9999.  SECKEY_ERR_SYNTAX names the
+ * creation time between 1970 and 9999, a user handle (if any) of 1 to
+ * 64 bytes.  SECKEY_ERR_SYNTAX names the
  * fault in diag (never echoing an invalid name).
  */
 int seckey_key_new(const struct seckey_key_info *info,

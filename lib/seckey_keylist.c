@@ -253,10 +253,12 @@ static int
 write_key(FILE *fp, const struct seckey_key *key)
 {
 	char *cred = NULL, *pubkey = NULL, aaguid[SECKEY_AAGUID_TEXT_LEN];
-	char created[SECKEY_TIME_LEN];
+	char created[SECKEY_TIME_LEN], *handle = NULL;
 	int r;
 
-	if ((r = seckey_base64_encode(key->cred_id, key->cred_id_len,
+	if ((key->user_handle_len > 0 && (r = seckey_base64_encode(
+	    key->user_handle, key->user_handle_len, &handle)) != SECKEY_OK) ||
+	    (r = seckey_base64_encode(key->cred_id, key->cred_id_len,
 	    &cred)) != SECKEY_OK ||
 	    (r = seckey_base64_encode(key->pubkey_der, key->pubkey_der_len,
 	    &pubkey)) != SECKEY_OK ||
@@ -272,10 +274,14 @@ write_key(FILE *fp, const struct seckey_key *key)
 	    "  algorithm  = \"%s\"        # es256 | eddsa | rs256\n"
 	    "  aaguid     = \"%s\"\n"
 	    "  transport  = \"%s\"          # usb | nfc\n"
-	    "  created    = \"%s\"\n"
-	    "}\n", cred, pubkey, seckey_alg_name(key->alg), aaguid,
-	    seckey_transport_name(key->transport), created);
+	    "  created    = \"%s\"\n", cred, pubkey, seckey_alg_name(key->alg),
+	    aaguid, seckey_transport_name(key->transport), created);
+	if (handle != NULL)
+		fprintf(fp, "  user_handle = \"%s\"    # discoverable\n",
+		    handle);
+	fputs("}\n", fp);
 fail:
+	free(handle);
 	free(cred);
 	free(pubkey);
 

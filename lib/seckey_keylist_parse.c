@@ -9,6 +9,7 @@
  */
 #include <config.h>
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,19 +101,31 @@ check_created(const char *value, const char **why)
 	return seckey_time_parse(value, &t);
 }
 
+static int
+check_user_handle(const char *value, const char **why)
+{
+	return check_b64(value, SECKEY_USER_HANDLE_MAX,
+	    "must be 1 to 64 bytes", why);
+}
+
 struct field_check {
 	const char	*name;
 	int		(*check)(const char *, const char **);
+	bool		 required;
 };
 
-/* Every field is required; the order is the order they are written in. */
+/*
+ * The order is the order they are written in.  user_handle is there
+ * only for a discoverable credential (seckey register --discoverable).
+ */
 static const struct field_check field_checks[] = {
-	{ "credential",	check_credential },
-	{ "public_key",	check_public_key },
-	{ "algorithm",	check_algorithm },
-	{ "aaguid",	check_aaguid },
-	{ "transport",	check_transport },
-	{ "created",	check_created },
+	{ "credential",	 check_credential,  true },
+	{ "public_key",	 check_public_key,  true },
+	{ "algorithm",	 check_algorithm,   true },
+	{ "aaguid",	 check_aaguid,	    true },
+	{ "transport",	 check_transport,   true },
+	{ "created",	 check_created,	    true },
+	{ "user_handle", check_user_handle, false },
 };
 
 #define NFIELDS	(sizeof(field_checks) / sizeof(field_checks[0]))
@@ -170,9 +183,15 @@ check_field(cfg_t *sec, cfg_opt_t *opt)
 /* Turn the strings of a checked section into an entry's parts. */
 static int
 decode_section(cfg_t *sec, struct seckey_key_info *info,
-    unsigned char **cred, unsigned char **der)
+    unsigned char **cred, unsigned char **der, unsigned char **handle)
 {
+	const char *handle_text = cfg_getstr(sec, "user_handle");
 	int r;
+
+	if (handle_text != NULL && (r = seckey_base64_decode(handle_text,
+	    handle, &info->user_handle_len)) != SECKEY_OK)
+		return r;
+	info->user_handle = *handle;
 
 	if ((r = seckey_base64_decode(cfg_getstr(sec, "credential"), cred,
 	    &info->cred_id_len)) != SECKEY_OK ||
@@ -198,19 +217,21 @@ add_section(cfg_t *cfg, cfg_t *sec, struct parse_state *st)
 {
 	struct seckey_key_info info;
 	struct seckey_diag diag;
-	unsigned char *cred = NULL, *der = NULL;
+	unsigned char *cred = NULL, *der = NULL, *handle = NULL;
 	size_t i;
 	int r = SECKEY_ERR_SYNTAX;
 
 	memset(&info, 0, sizeof(info));
 	info.name = cfg_title(sec);
 	for (i = 0; i < NFIELDS; i++)
-		if (cfg_getstr(sec, field_checks[i].name) == NULL) {
+		if (field_checks[i].required &&
+		    cfg_getstr(sec, field_checks[i].name) == NULL) {
 			seckey_conf_fail(cfg, r, "key \"%s\": %s is missing",
 			    info.name, field_checks[i].name);
 			goto fail;
 		}
-	if ((r = decode_section(sec, &info, &cred, &der)) != SECKEY_OK) {
+	if ((r = decode_section(sec, &info, &cred, &der,
+	    &handle)) != SECKEY_OK) {
 		seckey_conf_fail(cfg, r, "key \"%s\": cannot decode the "
 		    "fields", info.name);
 		goto fail;
@@ -224,6 +245,7 @@ add_section(cfg_t *cfg, cfg_t *sec, struct parse_state *st)
 fail:
 	free(cred);
 	free(der);
+	free(handle);
 
 	return r == SECKEY_OK ? 0 : -1;
 }
@@ -265,6 +287,7 @@ seckey_keylist_parse(const char *text, size_t len, const char *file,
 		CFG_STR("aaguid", 0, CFGF_NODEFAULT),
 		CFG_STR("transport", 0, CFGF_NODEFAULT),
 		CFG_STR("created", 0, CFGF_NODEFAULT),
+		CFG_STR("user_handle", 0, CFGF_NODEFAULT),
 		SECKEY_CONF_CTX_OPT,
 		CFG_END()
 	};

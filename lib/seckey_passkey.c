@@ -31,6 +31,8 @@ struct value_parts {
 	struct seckey_aaguid	 aaguid;
 	enum seckey_transport	 transport;
 	time_t			 created;
+	unsigned char		*handle;	/* NULL: not discoverable */
+	size_t			 handle_len;
 };
 
 /* The metadata lines, in the order they must come. */
@@ -42,6 +44,8 @@ static const char *const meta_names[META_COUNT] = {
 };
 
 #define META_MAGIC	"seckey="
+/* The optional seventh line, of a discoverable credential. */
+#define META_HANDLE	"user_handle"
 
 static void
 parts_clear(struct value_parts *parts)
@@ -49,6 +53,7 @@ parts_clear(struct value_parts *parts)
 	free(parts->name);
 	seckey_freezero(parts->cred_id, parts->cred_id_len);
 	seckey_freezero(parts->der, parts->der_len);
+	seckey_freezero(parts->handle, parts->handle_len);
 	memset(parts, 0, sizeof(*parts));
 }
 
@@ -155,13 +160,18 @@ meta_line(char **pos, const char *word, char **valuep)
 	return SECKEY_OK;
 }
 
-/* The six values of the metadata lines, in place, and nothing after them. */
+/*
+ * The six values of the metadata lines, in place, the user handle's if
+ * its line follows (else *handlep is NULL), and nothing after them.
+ */
 static int
-meta_split(char *text, char *values[META_COUNT], struct seckey_diag *diag)
+meta_split(char *text, char *values[META_COUNT], char **handlep,
+    struct seckey_diag *diag)
 {
 	char *pos = text;
 	size_t i;
 
+	*handlep = NULL;
 	for (i = 0; i < META_COUNT; i++)
 		if (meta_line(&pos, meta_names[i], &values[i]) != SECKEY_OK) {
 			seckey_diag_set(diag, NULL, 0, "passkey value: the "
@@ -169,9 +179,13 @@ meta_split(char *text, char *values[META_COUNT], struct seckey_diag *diag)
 			    "of order)", meta_names[i]);
 			return SECKEY_ERR_SYNTAX;
 		}
+	if (*pos != '\0' && meta_line(&pos, META_HANDLE, handlep) !=
+	    SECKEY_OK)
+		*handlep = NULL;
 	if (*pos != '\0') {
 		seckey_diag_set(diag, NULL, 0, "passkey value: the metadata "
-		    "has more than its %d lines", META_COUNT);
+		    "has more than its %d lines (and %s)", META_COUNT,
+		    META_HANDLE);
 		return SECKEY_ERR_SYNTAX;
 	}
 
@@ -221,22 +235,27 @@ static int
 parse_meta(const unsigned char *bytes, size_t len, struct value_parts *parts,
     struct seckey_diag *diag)
 {
-	char *values[META_COUNT], *text;
+	char *values[META_COUNT], *text, *handle = NULL;
 	int r = SECKEY_ERR_SYNTAX;
 
 	if ((r = copy_text(bytes, len, "the metadata", &text,
 	    diag)) != SECKEY_OK)
 		return r;
-	if ((r = meta_split(text, values, diag)) == SECKEY_OK)
+	if ((r = meta_split(text, values, &handle, diag)) == SECKEY_OK)
 		r = meta_fields(values, parts, diag);
+	if (r == SECKEY_OK && handle != NULL)
+		r = decode_field(handle, SECKEY_USER_HANDLE_MAX, "user handle",
+		    &parts->handle, &parts->handle_len, diag);
 	free(text);
 
 	return r;
 }
 
 /*
- * The third field: our metadata, or FreeIPA's user handle (not kept).
- * Without metadata the algorithm comes from the key itself.
+ * The third field: our metadata, or FreeIPA's user handle (kept: it is
+ * what a discoverable credential is signed in with, see
+ * seckey_signin_usernameless()).  Without metadata the algorithm comes
+ * from the key itself.
  */
 static int
 parse_extra(const char *text, struct value_parts *parts,
@@ -259,8 +278,12 @@ parse_extra(const char *text, struct value_parts *parts,
 		seckey_diag_set(diag, NULL, 0, "passkey value: the user handle "
 		    "must be 1 to %d bytes", SECKEY_PASSKEY_USER_HANDLE_MAX);
 		r = SECKEY_ERR_SYNTAX;
-	} else
-		r = alg_of_key(parts, diag);
+	} else if ((r = alg_of_key(parts, diag)) == SECKEY_OK) {
+		parts->handle = bytes;
+		parts->handle_len = len;
+		bytes = NULL;
+		len = 0;
+	}
 	seckey_freezero(bytes, len);
 
 	return r;
@@ -354,6 +377,8 @@ seckey_passkey_parse_value(const char *value, size_t len,
 	info.aaguid = parts.aaguid;
 	info.transport = parts.transport;
 	info.created = parts.created;
+	info.user_handle = parts.handle;
+	info.user_handle_len = parts.handle_len;
 	if ((r = seckey_key_new(&info, keyp, diag)) == SECKEY_OK)
 		*namedp = parts.name != NULL;
 	parts_clear(&parts);
@@ -375,23 +400,32 @@ static int
 format_meta(const struct seckey_key *key, char **textp)
 {
 	char created[SECKEY_TIME_LEN], aaguid[SECKEY_AAGUID_TEXT_LEN];
+	char *handle = NULL;
+	int r;
 
 	*textp = NULL;
 	if (!seckey_key_name_valid(key->name) ||
 	    seckey_time_format(key->created, created) != SECKEY_OK ||
 	    !seckey_alg_known(key->alg) ||
-	    !seckey_transport_known(key->transport))
+	    !seckey_transport_known(key->transport) ||
+	    key->user_handle_len > SECKEY_USER_HANDLE_MAX)
 		return SECKEY_ERR_INVAL;
 	seckey_aaguid_format(&key->aaguid, aaguid);
+	if (key->user_handle_len > 0 && (r = seckey_base64_encode(
+	    key->user_handle, key->user_handle_len, &handle)) != SECKEY_OK)
+		return r;
+	r = SECKEY_OK;
 	if (asprintf(textp, "%s1\nname=%s\ncreated=%s\naaguid=%s\nalg=%s\n"
-	    "transport=%s\n", META_MAGIC, key->name, created, aaguid,
-	    seckey_alg_name(key->alg),
-	    seckey_transport_name(key->transport)) < 0) {
+	    "transport=%s\n%s%s%s", META_MAGIC, key->name, created, aaguid,
+	    seckey_alg_name(key->alg), seckey_transport_name(key->transport),
+	    handle != NULL ? META_HANDLE "=" : "", handle != NULL ? handle : "",
+	    handle != NULL ? "\n" : "") < 0) {
 		*textp = NULL;
-		return SECKEY_ERR_NOMEM;
+		r = SECKEY_ERR_NOMEM;
 	}
+	free(handle);
 
-	return SECKEY_OK;
+	return r;
 }
 
 int

@@ -43,14 +43,19 @@
  *	alg=es256\n
  *	transport=usb\n
  *
- * exactly these six lines, in this order, each ended by one LF, nothing
- * before or after.  A key name holds no control character, so an LF
+ * exactly these six lines, in this order, each ended by one LF, then,
+ * for a discoverable credential only, a seventh,
+ *
+ *	user_handle=<standard base64 of the WebAuthn user handle>\n
+ *
+ * and nothing before or after.  A key name holds no control character, so an LF
  * cannot occur inside it and any name (spaces, ',', ';', '=', quotes,
  * any script) needs no escaping; the base64 holds no ',' for SSSD to
  * split on.  A third field whose bytes do not begin with "seckey=" is
  * taken to be FreeIPA's user handle: 1 to 64 bytes of standard base64,
- * accepted and not kept (pam_seckey names the credentials it allows, so
- * it needs no user handle).  A third field that begins with "seckey="
+ * kept as the key's user handle (FreeIPA's "userid" of a discoverable
+ * credential: the usernameless sign-in compares it with the one the
+ * key returns).  A third field that begins with "seckey="
  * must be exactly the text above.
  *
  * The value is exact: the "passkey:" prefix in lowercase, no spaces,

@@ -248,6 +248,40 @@ check_services(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+/*
+ * A listed sshd, su or sudo is refused as a whole-file error, not
+ * skipped with a log line: the administrator who wrote it expects a
+ * behaviour the module will never give, and fails closed at once (and
+ * in "seckey", which reads the same file) instead of learning it from
+ * a log nobody reads.
+ */
+static int
+check_usernameless(cfg_t *cfg, cfg_opt_t *opt)
+{
+	static const char *const never[] = SECKEY_POLICY_NEVER_USERNAMELESS;
+	const char *name;
+	unsigned int i;
+	size_t j;
+
+	for (i = 0; i < cfg_opt_size(opt); i++) {
+		name = cfg_opt_getnstr(opt, i);
+		if (!seckey_text_token(name, SERVICE_MAX))
+			return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX,
+			    "usernameless_services: a PAM service name is 1 "
+			    "to %d printable ASCII characters without spaces",
+			    SERVICE_MAX);
+		for (j = 0; never[j] != NULL; j++)
+			if (strcmp(name, never[j]) == 0)
+				return seckey_conf_fail(cfg, SECKEY_ERR_SYNTAX,
+				    "usernameless_services: \"%s\" is never "
+				    "allowed to sign in without a user name "
+				    "(the user is known there, or remote)",
+				    name);
+	}
+
+	return 0;
+}
+
 static int
 check_aaguids(cfg_t *cfg, cfg_opt_t *opt)
 {
@@ -279,6 +313,7 @@ static const struct seckey_conf_check option_checks[] = {
 	{ "user_verification",	check_uv },
 	{ "timeout",		check_timeout },
 	{ "reset_services",	check_services },
+	{ "usernameless_services", check_usernameless },
 	{ "allowed_aaguids",	check_aaguids },
 	{ "pin_prompt",		check_prompt },
 	{ "touch_prompt",	check_prompt },
@@ -368,6 +403,23 @@ copy_services(cfg_t *cfg, struct seckey_policy *p)
 		if (dup_string(value, &p->reset_services[i]) != SECKEY_OK)
 			return SECKEY_ERR_NOMEM;
 		p->reset_services_len++;
+	}
+	return SECKEY_OK;
+}
+
+static int
+copy_usernameless(cfg_t *cfg, struct seckey_policy *p)
+{
+	unsigned int i, n = cfg_size(cfg, "usernameless_services");
+
+	if ((p->usernameless_services = calloc(n + 1,
+	    sizeof(char *))) == NULL)
+		return SECKEY_ERR_NOMEM;
+	for (i = 0; i < n; i++) {
+		if (dup_string(cfg_getnstr(cfg, "usernameless_services", i),
+		    &p->usernameless_services[i]) != SECKEY_OK)
+			return SECKEY_ERR_NOMEM;
+		p->usernameless_services_len++;
 	}
 	return SECKEY_OK;
 }
@@ -467,6 +519,7 @@ copy_options(cfg_t *cfg, struct seckey_policy *p)
 	    (r = get_str(cfg, "remote", "ignore", &remote)) != SECKEY_OK ||
 	    (r = get_str(cfg, "rp_id", NULL, &p->rp_id)) != SECKEY_OK ||
 	    (r = copy_services(cfg, p)) != SECKEY_OK ||
+	    (r = copy_usernameless(cfg, p)) != SECKEY_OK ||
 	    (r = copy_aaguids(cfg, p)) != SECKEY_OK ||
 	    (r = copy_trust(cfg, p)) != SECKEY_OK)
 		goto out;
@@ -492,6 +545,14 @@ cross_check(const struct seckey_policy *p, const char *file,
 		seckey_diag_set(diag, file, 0, "user_presence = false with "
 		    "user_verification = \"none\" would sign in without any "
 		    "human action");
+		return SECKEY_ERR_SYNTAX;
+	}
+	/* credProtect keeps a discoverable credential from an empty allow
+	 * list until the PIN is given: without it none would answer. */
+	if (p->usernameless_services_len > 0 &&
+	    p->user_verification == SECKEY_UV_NONE) {
+		seckey_diag_set(diag, file, 0, "usernameless_services needs "
+		    "user_verification = \"pin\"");
 		return SECKEY_ERR_SYNTAX;
 	}
 	if (strcmp(p->keys, "command") == 0 && p->keys_command == NULL) {
@@ -573,6 +634,7 @@ seckey_policy_parse(const char *text, size_t len, const char *file,
 		CFG_INT_CB("timeout", 0, CFGF_NODEFAULT, seckey_conf_parse_uint),
 		CFG_BOOL("nouserok", cfg_false, CFGF_NODEFAULT),
 		CFG_STR_LIST("reset_services", 0, CFGF_NODEFAULT),
+		CFG_STR_LIST("usernameless_services", 0, CFGF_NODEFAULT),
 		CFG_STR_LIST("allowed_aaguids", 0, CFGF_NODEFAULT),
 		CFG_STR("pin_prompt", 0, CFGF_NODEFAULT),
 		CFG_STR("touch_prompt", 0, CFGF_NODEFAULT),
@@ -662,6 +724,10 @@ seckey_policy_free(struct seckey_policy **policyp)
 	for (i = 0; p->reset_services != NULL && p->reset_services[i]; i++)
 		free(p->reset_services[i]);
 	free(p->reset_services);
+	for (i = 0; p->usernameless_services != NULL &&
+	    p->usernameless_services[i]; i++)
+		free(p->usernameless_services[i]);
+	free(p->usernameless_services);
 	free(p->allowed_aaguids);
 	free(p->pin_prompt);
 	free(p->touch_prompt);
@@ -670,6 +736,25 @@ seckey_policy_free(struct seckey_policy **policyp)
 	free(p->attestation_roots);
 	free(p);
 	*policyp = NULL;
+}
+
+bool
+seckey_policy_is_usernameless_service(const struct seckey_policy *policy,
+    const char *service)
+{
+	static const char *const never[] = SECKEY_POLICY_NEVER_USERNAMELESS;
+	size_t i;
+
+	if (policy == NULL || service == NULL)
+		return false;
+	for (i = 0; never[i] != NULL; i++)
+		if (strcmp(never[i], service) == 0)
+			return false;
+	for (i = 0; i < policy->usernameless_services_len; i++)
+		if (strcmp(policy->usernameless_services[i], service) == 0)
+			return true;
+
+	return false;
 }
 
 bool

@@ -71,6 +71,9 @@ struct seckey_policy {
 	bool			 nouserok;
 	char			**reset_services;
 	size_t			 reset_services_len;
+	/* Services that may sign in without a user name; none refused. */
+	char			**usernameless_services;
+	size_t			 usernameless_services_len;
 	struct seckey_aaguid	*allowed_aaguids; /* none: any model */
 	size_t			 allowed_aaguids_len;
 	char			*pin_prompt;
@@ -105,6 +108,23 @@ void seckey_policy_free(struct seckey_policy **policyp);
 /* Is service one whose auth is an identity check for a password reset? */
 bool seckey_policy_is_reset_service(const struct seckey_policy *policy,
     const char *service);
+
+/*
+ * May service sign a user in who gave no name, with a discoverable
+ * credential (usernameless_services)?  Never a service of
+ * SECKEY_POLICY_NEVER_USERNAMELESS, which the parser refuses anyway.
+ */
+bool seckey_policy_is_usernameless_service(const struct seckey_policy *policy,
+    const char *service);
+
+/*
+ * Services where the user is known before authentication (an escalation
+ * from a signed-in user) or remote: a key that names an account there
+ * would let whoever holds a key choose whom to become.
+ */
+#define SECKEY_POLICY_NEVER_USERNAMELESS \
+	{ "sshd", "su", "su-l", "sudo", "sudo-i", "runuser", "runuser-l", \
+	    "polkit-1", "doas", NULL }
 
 /* May a key of this model be registered and used? */
 bool seckey_policy_aaguid_allowed(const struct seckey_policy *policy,

@@ -3,9 +3,11 @@
  *
  * The client data hash is 32 fresh random bytes: there is no web origin
  * to bind, and nothing later depends on it except the attestation
- * check right here.  The user id is random too: the credential is not
- * discoverable, so the key never hands the id back, and a random one
- * links nothing across machines.  The attestation is checked with the
+ * check right here.  The user id is random too: a credential that is not
+ * discoverable never has its id handed back, and a discoverable one
+ * hands back a user handle that, being 32 random bytes, carries nothing
+ * personal and links nothing across machines (WebAuthn: a user handle
+ * must not hold the user name).  The attestation is checked with the
  * key's certificate (or, for self attestation, with the new public key
  * itself); with attestation = "verify" the certificate must also chain
  * to a root trusted for the model (seckey_attest.h).  The model
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fido/credman.h>
 #include <fido/eddsa.h>
 #include <fido/es256.h>
 #include <fido/rs256.h>
@@ -45,6 +48,7 @@ seckey_credential_free(struct seckey_credential **credp)
 	if (credp == NULL || (cred = *credp) == NULL)
 		return;
 	free(cred->cred_id);
+	free(cred->user_id);
 	OPENSSL_free(cred->pubkey_der);
 	free(cred);
 	*credp = NULL;
@@ -105,6 +109,11 @@ prepare_cred(fido_cred_t *cred, int cose_alg,
 	    /* With a PIN libfido2 sends pinUvAuthParam, not the uv
 	     * option; this makes fido_cred_verify() demand the UV flag. */
 	    fido_cred_set_uv(cred, FIDO_OPT_TRUE) != FIDO_OK)
+		goto fail;
+	if (opts->discoverable &&
+	    (fido_cred_set_rk(cred, FIDO_OPT_TRUE) != FIDO_OK ||
+	    fido_cred_set_prot(cred, FIDO_CRED_PROT_UV_OPTIONAL_WITH_ID) !=
+	    FIDO_OK))
 		goto fail;
 	for (i = 0; i < nexclude; i++)
 		if (fido_cred_exclude(cred, exclude->keys[i]->cred_id,
@@ -196,11 +205,34 @@ check_trust(const fido_cred_t *cred, const struct seckey_trust *trust,
 	    fido_cred_attstmt_len(cred), diag);
 }
 
+bool
+seckey_device_can_discover(const struct seckey_device *dev)
+{
+	return dev != NULL && fido_dev_supports_cred_prot(dev->dev) &&
+	    fido_dev_supports_credman(dev->dev);
+}
+
+/*
+ * The key says, in the signed authData, which credProtect level it
+ * gave the credential: less than asked is a credential anyone could
+ * list without the PIN.
+ */
+static int
+check_protected(const fido_cred_t *cred, struct seckey_diag *diag)
+{
+	if (fido_cred_prot(cred) >= FIDO_CRED_PROT_UV_OPTIONAL_WITH_ID)
+		return SECKEY_OK;
+	seckey_diag_set(diag, NULL, 0, "the security key did not protect the "
+	    "discoverable credential (credProtect %d, asked for %d)",
+	    fido_cred_prot(cred), FIDO_CRED_PROT_UV_OPTIONAL_WITH_ID);
+	return SECKEY_ERR_UNSUPPORTED;
+}
+
 /* The flags first: fido_cred_verify() would call a missing UV flag a
  * bad attestation. */
 static int
 check_cred(const fido_cred_t *cred, const struct seckey_trust *trust,
-    struct seckey_diag *diag)
+    bool discoverable, struct seckey_diag *diag)
 {
 	const char *fmt = fido_cred_fmt(cred);
 	uint8_t flags = fido_cred_flags(cred);
@@ -225,6 +257,9 @@ check_cred(const fido_cred_t *cred, const struct seckey_trust *trust,
 		    fido_strerr(fido_r));
 		return SECKEY_ERR_SIGNATURE;
 	}
+	if (discoverable && (fido_r = check_protected(cred,
+	    diag)) != SECKEY_OK)
+		return fido_r;
 
 	return check_trust(cred, trust, diag);
 }
@@ -269,10 +304,25 @@ cred_pkey(const fido_cred_t *cred, enum seckey_alg *alg)
 	return pkey;
 }
 
+/* The user handle of a discoverable credential, copied out. */
+static int
+extract_user_id(const fido_cred_t *cred, struct seckey_credential *out)
+{
+	size_t len = fido_cred_user_id_len(cred);
+
+	if (len == 0 || len > SECKEY_USER_HANDLE_MAX)
+		return SECKEY_ERR_INTERNAL;
+	if ((out->user_id = malloc(len)) == NULL)
+		return SECKEY_ERR_NOMEM;
+	memcpy(out->user_id, fido_cred_user_id_ptr(cred), len);
+	out->user_id_len = len;
+	return SECKEY_OK;
+}
+
 /* Copy out what a key list entry needs. */
 static int
-extract(const fido_cred_t *cred, struct seckey_credential **credp,
-    struct seckey_diag *diag)
+extract(const fido_cred_t *cred, bool discoverable,
+    struct seckey_credential **credp, struct seckey_diag *diag)
 {
 	struct seckey_credential *out = NULL;
 	EVP_PKEY *pkey = NULL;
@@ -300,6 +350,9 @@ extract(const fido_cred_t *cred, struct seckey_credential **credp,
 	fault = "it names no model (AAGUID)";
 	if (seckey_aaguid_from_bytes(fido_cred_aaguid_ptr(cred),
 	    fido_cred_aaguid_len(cred), &out->aaguid) != SECKEY_OK)
+		goto fail;
+	fault = "its user handle cannot be kept";
+	if (discoverable && (r = extract_user_id(cred, out)) != SECKEY_OK)
 		goto fail;
 	*credp = out;
 	out = NULL;
@@ -335,13 +388,20 @@ seckey_register(struct seckey_device *dev,
 	    credp == NULL)
 		return SECKEY_ERR_INVAL;
 
+	if (opts->discoverable && !seckey_device_can_discover(dev)) {
+		seckey_diag_set(diag, NULL, 0, "security key %s cannot keep a "
+		    "protected discoverable credential (it lacks credProtect "
+		    "or credential management)", dev->path);
+		return SECKEY_ERR_UNSUPPORTED;
+	}
 	if ((r = exclude_len(dev, exclude, opts, &nexclude, &dup,
 	    diag)) != SECKEY_OK ||
 	    (r = make_cred(dev, &cred, exclude, nexclude, pin, opts, &dup,
 	    diag)) != SECKEY_OK ||
-	    (r = check_cred(cred, opts->trust, diag)) != SECKEY_OK)
+	    (r = check_cred(cred, opts->trust, opts->discoverable,
+	    diag)) != SECKEY_OK)
 		goto fail;
-	r = extract(cred, credp, diag);
+	r = extract(cred, opts->discoverable, credp, diag);
 fail:
 	if (dupp != NULL)
 		*dupp = dup;

@@ -11,6 +11,7 @@
 #ifndef SECKEY_REGISTER_H
 #define SECKEY_REGISTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "seckey_attest.h"
@@ -26,6 +27,14 @@ struct seckey_register_opts {
 	/* attestation = "verify": the trust to check the attestation
 	 * certificate against (seckey_attest.h); NULL: "none". */
 	const struct seckey_trust *trust;
+	/*
+	 * A discoverable (resident) credential, made with credProtect
+	 * level 2 (userVerificationOptionalWithCredentialIDList): the key
+	 * gives it out to an empty allow list only after the PIN.  Its
+	 * user id is 32 random bytes, never the user name, which goes in
+	 * user.name only.
+	 */
+	bool		 discoverable;
 };
 
 /* What registration produced: everything a key list entry needs. */
@@ -36,7 +45,17 @@ struct seckey_credential {
 	size_t			 pubkey_der_len;
 	enum seckey_alg		 alg;
 	struct seckey_aaguid	 aaguid;	/* from the attested data */
+	/* Discoverable only: the user handle the key keeps with it. */
+	unsigned char		*user_id;
+	size_t			 user_id_len;
 };
+
+/*
+ * Can dev make a discoverable credential that no one lists without the
+ * PIN, and list and delete it again (credProtect and credential
+ * management, both from the getInfo of opening)?
+ */
+bool seckey_device_can_discover(const struct seckey_device *dev);
 
 /*
  * Make a credential on dev with pin.  exclude (may be NULL) holds the
@@ -48,7 +67,8 @@ struct seckey_credential {
  * SECKEY_ERR_UNTRUSTED and SECKEY_ERR_MODEL_STATUS (opts->trust refuses
  * the attestation, see seckey_attest_check),
  * SECKEY_ERR_FLAGS (no user presence or verification),
- * SECKEY_ERR_UNSUPPORTED (no algorithm in common, no attestation),
+ * SECKEY_ERR_UNSUPPORTED (no algorithm in common, no attestation; with
+ * opts->discoverable, a key that cannot keep one or did not protect it),
  * SECKEY_ERR_FIDO (a malformed answer), SECKEY_ERR_DEVICE_LOST, ...
  */
 int seckey_register(struct seckey_device *dev,

@@ -11,6 +11,7 @@
 
 #include "seckey_assert.h"
 #include "seckey_counter.h"
+#include "seckey_discover.h"
 #include "seckey_probe.h"
 #include "seckey_signin.h"
 
@@ -241,4 +242,138 @@ seckey_signin(const struct seckey_policy *policy,
 	    (r = verify_user(&opts, calls, found, diag)) != SECKEY_OK)
 		return r;
 	return keep_counter(policy, calls, found, diag);
+}
+
+/*
+ * The PIN, the touch cue and the assertion with an empty allow list.
+ * The PIN is also what credential management needs for the names, so
+ * it is wiped only after seckey_discover().
+ */
+static int
+discover_accounts(const struct seckey_signin_opts *opts,
+    const struct seckey_signin_calls *calls, struct seckey_signin_found *found,
+    struct seckey_discovery **discp, struct seckey_diag *diag)
+{
+	struct seckey_pin pin;
+	int r;
+
+	seckey_pin_wipe(&pin);
+	r = SECKEY_ERR_PIN_NOT_SET;
+	if (!seckey_device_has_pin(found->dev))
+		goto out;
+	r = SECKEY_ERR_NO_PIN;
+	if (calls->read_pin == NULL ||
+	    calls->read_pin(calls->ctx, &pin) != SECKEY_OK)
+		goto out;
+	if (opts->require_up && calls->touch != NULL)
+		calls->touch(calls->ctx);
+	r = seckey_discover(found->dev, &pin, opts, discp, diag);
+	if (r == SECKEY_ERR_PIN_INVALID &&
+	    (found->retries = seckey_pin_retries(found->dev)) < 0)
+		found->retries = -1;
+out:
+	seckey_pin_wipe(&pin);
+	return r;
+}
+
+/* One answer: the only one, or the one the user chose. */
+static int
+choose_account(const struct seckey_signin_calls *calls,
+    const struct seckey_discovery *disc, size_t *choice,
+    struct seckey_diag *diag)
+{
+	const char *names[SECKEY_USERNAMELESS_ACCOUNTS_MAX];
+	size_t i, n = seckey_discovery_count(disc);
+
+	*choice = 0;
+	if (n == 1)
+		return SECKEY_OK;
+	if (n > SECKEY_USERNAMELESS_ACCOUNTS_MAX)
+		n = SECKEY_USERNAMELESS_ACCOUNTS_MAX;
+	for (i = 0; i < n; i++)
+		names[i] = seckey_discovery_user_name(disc, i);
+	if (calls->choose == NULL ||
+	    calls->choose(calls->ctx, names, n, choice) != SECKEY_OK ||
+	    *choice >= n) {
+		seckey_diag_set(diag, NULL, 0, "the security key holds %zu "
+		    "accounts for this machine and none was chosen", n);
+		return SECKEY_ERR_NO_CHOICE;
+	}
+	return SECKEY_OK;
+}
+
+/*
+ * The account the key named for answer choice, and the entry of its own
+ * key list for that credential.  The name is a claim only: the list
+ * decides, and seckey_discovery_check() the rest.
+ */
+static int
+claimed_entry(const struct seckey_signin_calls *calls,
+    const struct seckey_discovery *disc, size_t choice,
+    struct seckey_signin_found *found, struct seckey_diag *diag)
+{
+	const struct seckey_keylist *list = NULL;
+	const unsigned char *cred_id;
+	const char *name = seckey_discovery_user_name(disc, choice);
+	size_t len;
+	int r;
+
+	if (name == NULL || calls->account_keys == NULL) {
+		seckey_diag_set(diag, NULL, 0, "the security key names no "
+		    "account for its credential");
+		return SECKEY_ERR_NOT_OWNER;
+	}
+	if ((r = calls->account_keys(calls->ctx, name, &list,
+	    diag)) != SECKEY_OK)
+		return r;
+	cred_id = seckey_discovery_cred_id(disc, choice, &len);
+	if ((found->key = seckey_keylist_find_cred(list, cred_id,
+	    len)) == NULL || found->key->user_handle_len == 0) {
+		found->key = NULL;
+		seckey_diag_set(diag, NULL, 0, "the key list of the account "
+		    "the security key names does not hold its discoverable "
+		    "credential");
+		return SECKEY_ERR_NOT_OWNER;
+	}
+	return SECKEY_OK;
+}
+
+int
+seckey_signin_usernameless(const struct seckey_policy *policy,
+    const struct seckey_signin_calls *calls, struct seckey_signin_found *found,
+    struct seckey_diag *diag)
+{
+	struct seckey_signin_opts opts;
+	struct seckey_discovery *disc = NULL;
+	size_t choice;
+	int r;
+
+	found->dev = NULL;
+	found->key = NULL;
+	found->retries = -1;
+	signin_opts(policy, calls, &opts);
+	if (!opts.require_uv)
+		return SECKEY_ERR_INVAL;	/* the policy parser refuses it */
+	if ((r = seckey_discover_device(&opts, &found->dev, diag)) != SECKEY_OK ||
+	    (r = discover_accounts(&opts, calls, found, &disc,
+	    diag)) != SECKEY_OK ||
+	    (r = choose_account(calls, disc, &choice, diag)) != SECKEY_OK ||
+	    (r = claimed_entry(calls, disc, choice, found, diag)) != SECKEY_OK)
+		goto out;
+	if ((r = seckey_discovery_check(disc, choice, found->key, &opts,
+	    found->dev, diag)) != SECKEY_OK)
+		goto out;
+	if (!seckey_policy_aaguid_allowed(policy, &found->key->aaguid)) {
+		seckey_diag_set(diag, NULL, 0, "the key list entry names a "
+		    "model allowed_aaguids does not accept");
+		r = SECKEY_ERR_MODEL_REFUSED;
+		goto out;
+	}
+	if ((r = check_model(policy, found, diag)) != SECKEY_OK ||
+	    (r = check_mark(policy, found, diag)) != SECKEY_OK)
+		goto out;
+	r = keep_counter(policy, calls, found, diag);
+out:
+	seckey_discovery_free(&disc);
+	return r;
 }

@@ -30,6 +30,9 @@
 #include "seckey_mem.h"
 #include "seckey_policy.h"
 
+/* The most accounts of one key a user is asked to choose from. */
+#define SECKEY_USERNAMELESS_ACCOUNTS_MAX	16
+
 /* What the counter step tells the caller, when the sign-in goes on. */
 enum seckey_signin_event {
 	/* The counter did not increase; counter_policy = "log". */
@@ -57,6 +60,21 @@ struct seckey_signin_calls {
 	/* A counter event; what says it, with the record's path. */
 	void	(*counter_event)(void *ctx, enum seckey_signin_event event,
 		    const char *what);
+	/*
+	 * seckey_signin_usernameless() only.  choose: the key answered for
+	 * n > 1 accounts, named as the key says (NULL: no name; untrusted
+	 * text, to escape before showing it): set *choice (0 .. n - 1), or
+	 * return anything but SECKEY_OK for none.  account_keys: the key
+	 * list of the account the key named, kept by the caller (it stays
+	 * valid until the caller frees it); SECKEY_ERR_NOT_OWNER for an
+	 * account that does not exist or has no key, any other error for
+	 * a list that cannot be read.
+	 */
+	int	(*choose)(void *ctx, const char *const *names, size_t n,
+		    size_t *choice);
+	int	(*account_keys)(void *ctx, const char *user_name,
+		    const struct seckey_keylist **listp,
+		    struct seckey_diag *diag);
 	void	*ctx;
 };
 
@@ -92,5 +110,32 @@ struct seckey_signin_found {
 int seckey_signin(const struct seckey_policy *policy,
     const struct seckey_keylist *list, const struct seckey_signin_calls *calls,
     struct seckey_signin_found *found, struct seckey_diag *diag);
+
+/*
+ * The sign-in without a user name, for usernameless_services; the
+ * order, decided here:
+ *  1. the first plugged key that can hold protected discoverable
+ *     credentials (waiting for one, as the probe does);
+ *  2. the key has a PIN; the PIN, through the caller; the touch cue;
+ *  3. the assertion with an empty allow list (seckey_discover.h): the
+ *     key answers for every discoverable credential it holds for
+ *     rp_id; the user names come with it, or from the key's
+ *     credential management with the same PIN; the PIN is wiped;
+ *  4. several answers: the caller's choose();
+ *  5. the chosen answer's account: its key list (account_keys()),
+ *     which must hold that credential id with that user handle
+ *     (SECKEY_ERR_NOT_OWNER), and the signature must verify with the
+ *     public key it registered, with the UP and UV flags;
+ *  6. the model (allowed_aaguids), a clone mark, the counter, as in
+ *     seckey_signin().
+ * found->key is set, to an entry of the caller's list, only once step 5
+ * found it.  Errors: as seckey_signin(), and SECKEY_ERR_NO_CREDENTIAL
+ * (no discoverable credential for rp_id on the key),
+ * SECKEY_ERR_NO_CHOICE, SECKEY_ERR_NOT_OWNER, what account_keys()
+ * returned.
+ */
+int seckey_signin_usernameless(const struct seckey_policy *policy,
+    const struct seckey_signin_calls *calls, struct seckey_signin_found *found,
+    struct seckey_diag *diag);
 
 #endif /* SECKEY_SIGNIN_H */

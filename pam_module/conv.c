@@ -16,6 +16,7 @@
 #include <security/pam_ext.h>
 
 #include "module.h"
+#include "seckey_text.h"
 
 int
 conv_read_pin(pam_handle_t *pamh, const char *prompt, struct seckey_pin *pin)
@@ -73,4 +74,56 @@ conv_error(pam_handle_t *pamh, const char *fmt, ...)
 	va_end(ap);
 	if (n > 0)
 		(void)pam_error(pamh, "%s", text);
+}
+
+/* "  2. bob\n", the name made safe for a terminal. */
+static void
+add_choice(char *text, size_t size, size_t number, const char *name)
+{
+	char safe[SECKEY_TEXT_SAFE_SIZE(64)];
+	size_t used = strlen(text);
+
+	if (name != NULL)
+		seckey_text_safe(name, safe, sizeof(safe), SECKEY_TEXT_LOG);
+	else
+		snprintf(safe, sizeof(safe), "(an account without a name)");
+	if (used < size)
+		snprintf(text + used, size - used, "\n  %zu. %.64s", number,
+		    safe);
+}
+
+/*
+ * The list is a cue, shown even under PAM_SILENT: without it the
+ * question cannot be answered.  The answer is echoed: it is a number.
+ */
+int
+conv_choose(pam_handle_t *pamh, const char *const *names, size_t n,
+    size_t *choice)
+{
+	char text[2048], *reply = NULL, *end = NULL;
+	unsigned long number;
+	size_t i;
+	int r;
+
+	snprintf(text, sizeof(text), "This security key holds %zu accounts "
+	    "for this computer:", n);
+	for (i = 0; i < n; i++)
+		add_choice(text, sizeof(text), i + 1, names[i]);
+	conv_cue(pamh, text);
+	r = pam_prompt(pamh, PAM_PROMPT_ECHO_ON, &reply, "Account (1-%zu): ",
+	    n);
+	if (r != PAM_SUCCESS || reply == NULL) {
+		r = PAM_CONV_ERR;
+		goto out;
+	}
+	number = strtoul(reply, &end, 10);
+	r = PAM_AUTH_ERR;
+	if (reply[0] < '1' || reply[0] > '9' || end == NULL || *end != '\0' ||
+	    number < 1 || number > n)
+		goto out;
+	*choice = number - 1;
+	r = PAM_SUCCESS;
+out:
+	seckey_strfree(&reply);
+	return r;
 }

@@ -55,6 +55,9 @@ enum outcome {
 	OUTCOME_CLONED,
 	OUTCOME_MARKED,
 	OUTCOME_STATE_ERROR,
+	OUTCOME_NO_ACCOUNT,
+	OUTCOME_NO_CHOICE,
+	OUTCOME_NOT_OWNER,
 	OUTCOME_NOMEM,
 	OUTCOME_INTERNAL,
 };
@@ -100,6 +103,14 @@ void conv_info(pam_handle_t *pamh, bool silent, const char *text);
 void conv_cue(pam_handle_t *pamh, const char *text);
 void conv_error(pam_handle_t *pamh, const char *fmt, ...)
     __attribute__((__format__(__printf__, 2, 3)));
+/*
+ * The accounts of names (n > 1; NULL: no name; untrusted, escaped
+ * here), numbered from 1, and the number the user answers: *choice
+ * from 0.  PAM_SUCCESS, PAM_CONV_ERR (no answer), PAM_AUTH_ERR (not
+ * one of the numbers).
+ */
+int conv_choose(pam_handle_t *pamh, const char *const *names, size_t n,
+    size_t *choice);
 
 int signin_run(pam_handle_t *pamh, int flags, const struct module_args *args);
 

@@ -134,6 +134,20 @@ static const struct outcome_row outcome_rows[] = {
 	{ OUTCOME_STATE_ERROR, PAM_AUTHINFO_UNAVAIL, LOG_ERR,
 	    "signature counter record refused for security key",
 	    "Security key sign-in is unavailable: see the system log.", true },
+	/*
+	 * The sign-in without a user name (usernameless_services).  A key
+	 * whose account does not hold the credential it answered with is
+	 * someone's attempt to be taken for another: LOG_WARNING, audited.
+	 */
+	{ OUTCOME_NO_ACCOUNT, PAM_AUTH_ERR, LOG_NOTICE,
+	    "no discoverable credential for this machine on security key",
+	    "This security key holds no account for this computer.", true },
+	{ OUTCOME_NO_CHOICE, PAM_AUTH_ERR, LOG_NOTICE,
+	    "no account was chosen among those of security key",
+	    "No account was chosen.", true },
+	{ OUTCOME_NOT_OWNER, PAM_AUTH_ERR, LOG_WARNING,
+	    "refused a discoverable credential its account does not hold",
+	    "This security key's account is not registered here.", true },
 	{ OUTCOME_NOMEM, PAM_BUF_ERR, LOG_CRIT,
 	    "out of memory", "Security key sign-in failed.", true },
 	{ OUTCOME_INTERNAL, PAM_SERVICE_ERR, LOG_ERR,

@@ -1,7 +1,9 @@
 /*
  * signin.c: the steps of a sign-in, in the order of the design:
  * policy, service, remote host, user, key list, the key plugged in,
- * PIN and touch.
+ * PIN and touch.  Or, in a service of usernameless_services while the
+ * application has set no user: the key plugged in, PIN, touch, the
+ * account the key names, its key list, and only then PAM_USER.
  *
  * Each step returns an outcome; the first one that is not
  * OUTCOME_SUCCESS ends the sign-in, and outcome_report() turns it into
@@ -11,6 +13,7 @@
 #include "config.h"
 
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -34,6 +37,9 @@ struct signin {
 	struct seckey_keylist		*keys;
 	struct seckey_signin_found	 found;
 	int				 pin_reply;	/* conv_read_pin's */
+	int				 choice_reply;	/* conv_choose's */
+	/* Usernameless: why the named account's list could not be read. */
+	enum outcome			 keys_outcome;
 	struct outcome_detail		 detail;
 };
 
@@ -338,6 +344,166 @@ use_key(struct signin *s)
 	return o;
 }
 
+/*
+ * The sign-in without a user name runs only where the administrator
+ * listed the service, only while the application set no user (asked
+ * with pam_get_item: pam_get_user would prompt for one), and never for
+ * a remote host, whatever remote says: a key plugged in here is not the
+ * remote user's, and naming the account is the key's part here.
+ */
+static bool
+wants_usernameless(struct signin *s)
+{
+	const void *user = NULL, *service = NULL, *rhost = NULL;
+
+	if (pam_get_item(s->pamh, PAM_USER, &user) != PAM_SUCCESS)
+		return false;
+	if (user != NULL && *(const char *)user != '\0')
+		return false;
+	if (pam_get_item(s->pamh, PAM_SERVICE, &service) != PAM_SUCCESS ||
+	    !seckey_policy_is_usernameless_service(s->policy, service))
+		return false;
+	if (pam_get_item(s->pamh, PAM_RHOST, &rhost) != PAM_SUCCESS)
+		rhost = NULL;
+	if (!seckey_rhost_is_local(rhost)) {
+		module_log(s->pamh, LOG_NOTICE, "no sign-in without a user "
+		    "name for a remote host (PAM_RHOST \"%.64s\")",
+		    (const char *)rhost);
+		return false;
+	}
+	return true;
+}
+
+/* Several accounts on the key: the user chooses by number. */
+static int
+ask_choice(void *ctx, const char *const *names, size_t n, size_t *choice)
+{
+	struct signin *s = ctx;
+
+	s->choice_reply = conv_choose(s->pamh, names, n, choice);
+	return s->choice_reply == PAM_SUCCESS ? SECKEY_OK :
+	    SECKEY_ERR_NO_CHOICE;
+}
+
+/*
+ * The key list of the account the key named: a claim, so an account
+ * that does not exist, or has no key, is "not the owner", and its name
+ * is kept out of the log like any unknown name.
+ */
+static int
+claimed_keys(void *ctx, const char *name, const struct seckey_keylist **listp,
+    struct seckey_diag *diag)
+{
+	struct signin *s = ctx;
+	struct passwd *pw;
+	enum outcome o;
+
+	if (s->keys != NULL)
+		return SECKEY_ERR_INVAL;
+	if ((pw = pam_modutil_getpwnam(s->pamh, name)) == NULL) {
+		seckey_diag_set(diag, NULL, 0, "the security key names an "
+		    "account that does not exist here");
+		return SECKEY_ERR_NOT_OWNER;
+	}
+	s->user.name = pw->pw_name;
+	s->user.uid = pw->pw_uid;
+	s->user.gid = pw->pw_gid;
+	s->user.home = pw->pw_dir;
+	if ((o = load_keys(s)) == OUTCOME_NOT_ENROLLED) {
+		seckey_diag_set(diag, NULL, 0, "the account %s the security "
+		    "key names has no key registered", pw->pw_name);
+		return SECKEY_ERR_NOT_OWNER;
+	}
+	if (o != OUTCOME_SUCCESS) {
+		s->keys_outcome = o;
+		return SECKEY_ERR_UNAVAIL;
+	}
+	*listp = s->keys;
+	return SECKEY_OK;
+}
+
+/* What seckey_signin_usernameless() came to, as an outcome. */
+static enum outcome
+usernameless_outcome(struct signin *s, int r)
+{
+	char why[SECKEY_DIAG_MSG_MAX];
+
+	if (s->keys_outcome != OUTCOME_SUCCESS)
+		return s->keys_outcome;
+	switch (r) {
+	case SECKEY_ERR_NO_PIN:
+		return s->pin_reply == PAM_CONV_ERR ? OUTCOME_CONV_ERROR :
+		    OUTCOME_NO_PIN;
+	case SECKEY_ERR_NO_CREDENTIAL:
+		return OUTCOME_NO_ACCOUNT;
+	case SECKEY_ERR_NO_CHOICE:
+		return s->choice_reply == PAM_CONV_ERR ? OUTCOME_CONV_ERROR :
+		    OUTCOME_NO_CHOICE;
+	case SECKEY_ERR_NOT_OWNER:
+		/* The account is named as the key's claim, never as signed
+		 * in: detail.user stays unset. */
+		snprintf(why, sizeof(why), "%s", s->detail.diag.msg);
+		if (s->user.name != NULL)
+			seckey_diag_set(&s->detail.diag, NULL, 0, "the key "
+			    "named account %s: %s", s->user.name, why);
+		audit(s, SECKEY_AUDIT_ASSERTION, s->detail.diag.msg, true);
+		return OUTCOME_NOT_OWNER;
+	default:
+		return outcome_of_device_error(r);
+	}
+}
+
+/*
+ * The key names the account; seckey_signin_usernameless() proves it
+ * against that account's own list.  PAM_USER is set only then.
+ */
+static enum outcome
+use_key_usernameless(struct signin *s)
+{
+	const struct seckey_signin_calls calls = {
+		.waiting = cue_insert,
+		.read_pin = ask_pin,
+		.touch = cue_touch,
+		.counter_event = log_counter_event,
+		.choose = ask_choice,
+		.account_keys = claimed_keys,
+		.ctx = s,
+	};
+	enum outcome o;
+	int r;
+
+	r = seckey_signin_usernameless(s->policy, &calls, &s->found,
+	    &s->detail.diag);
+	if (s->found.key != NULL)
+		s->detail.key_name = s->found.key->name;
+	s->detail.retries = s->found.retries;
+	if (r == SECKEY_OK)
+		s->detail.user = s->user.name;
+	else if (r != SECKEY_ERR_NOT_OWNER)
+		audit_ending(s, r);
+	if ((o = usernameless_outcome(s, r)) != OUTCOME_SUCCESS)
+		return o;
+	if (pam_set_item(s->pamh, PAM_USER, s->user.name) != PAM_SUCCESS)
+		return OUTCOME_INTERNAL;
+	module_log(s->pamh, LOG_INFO, "user %s: named by the discoverable "
+	    "credential of security key \"%s\" (no user name was given)",
+	    s->user.name, s->found.key->name);
+	seckey_diag_clear(&s->detail.diag);
+	return OUTCOME_SUCCESS;
+}
+
+/* The user the application named (or pam_get_user asks for). */
+static enum outcome
+named_user(struct signin *s)
+{
+	enum outcome o;
+
+	if ((o = find_user(s)) == OUTCOME_SUCCESS &&
+	    (o = load_keys(s)) == OUTCOME_SUCCESS)
+		o = use_key(s);
+	return o;
+}
+
 int
 signin_run(pam_handle_t *pamh, int flags, const struct module_args *args)
 {
@@ -354,10 +520,9 @@ signin_run(pam_handle_t *pamh, int flags, const struct module_args *args)
 	seckey_diag_clear(&s.detail.diag);
 	if ((o = load_policy(&s)) == OUTCOME_SUCCESS &&
 	    (o = check_service(&s)) == OUTCOME_SUCCESS &&
-	    (o = check_remote(&s)) == OUTCOME_SUCCESS &&
-	    (o = find_user(&s)) == OUTCOME_SUCCESS &&
-	    (o = load_keys(&s)) == OUTCOME_SUCCESS)
-		o = use_key(&s);
+	    (o = check_remote(&s)) == OUTCOME_SUCCESS)
+		o = wants_usernameless(&s) ? use_key_usernameless(&s) :
+		    named_user(&s);
 	if (o == OUTCOME_DISABLED)
 		note_known_user(&s);
 	r = outcome_report(pamh, o, &s.detail);

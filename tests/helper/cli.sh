@@ -14,7 +14,7 @@ done
 is "$err" "" "and writes nothing to stderr"
 run sk register --help
 is "$rc" 0 "seckey register --help succeeds"
-like "$out" '^usage: seckey register \[--name NAME\] \[--device PATH\] \[--print-mapping\[=value[|]ldif\]\] \[--user USER\] \[--conf PATH\]' \
+like "$out" '^usage: seckey register \[--name NAME\] \[--device PATH\] \[--discoverable\] \[--print-mapping\[=value[|]ldif\]\] \[--user USER\] \[--conf PATH\]' \
 	"and shows its usage"
 run sk --version
 like "$out" '^seckey \(pam_seckey\) [0-9]' "--version names the package"
@@ -95,7 +95,7 @@ complete_words() {	# WORDS...: what <TAB> offers after them
 }
 is "$(complete_words seckey re | tr '\n' ' ')" "register rename reset " "completion offers the commands"
 is "$(complete_words seckey pin '' | tr '\n' ' ')" "set change " "and the pin subcommands"
-is "$(complete_words seckey register --d | tr '\n' ' ')" "--device " "and each command's options"
+is "$(complete_words seckey register --de | tr '\n' ' ')" "--device " "and each command's options"
 is "$(complete_words seckey un | tr '\n' ' ')" "unmark " "and unmark"
 
 done_testing

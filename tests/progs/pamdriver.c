@@ -8,7 +8,9 @@
  *
  *   pamdriver [-r RHOST] [-s] SERVICE USER OPERATION...
  *       OPERATION: authenticate, setcred, chauthtok, acct_mgmt,
- *       open_session, close_session
+ *       open_session, close_session, or user: prints the PAM_USER
+ *       item as the application sees it now ("user: NAME", "user:
+ *       (none)"), for the sign-in without a user name
  *       -r RHOST  sets PAM_RHOST, as sshd sets it to the client's host
  *       -s        calls every operation with PAM_SILENT, as sudo does
  *
@@ -224,6 +226,18 @@ failalloc_hook(const char *name)
 		hook();
 }
 
+static void
+print_user(pam_handle_t *pamh)
+{
+	const void *item = NULL;
+
+	if (pam_get_item(pamh, PAM_USER, &item) != PAM_SUCCESS || item == NULL)
+		printf("user: (none)\n");
+	else
+		printf("user: %s\n", (const char *)item);
+	fflush(stdout);
+}
+
 static int
 run_operation(pam_handle_t *pamh, const char *op, int flags)
 {
@@ -285,6 +299,10 @@ main(int argc, char **argv)
 		return r;
 	}
 	for (i = 3; i < argc; i++) {
+		if (strcmp(argv[i], "user") == 0) {
+			print_user(pamh);
+			continue;
+		}
 		failalloc_hook("failalloc_start");
 		r = run_operation(pamh, argv[i], flags);
 		failalloc_hook("failalloc_stop");

@@ -135,6 +135,37 @@ test_round_trip(void)
 	ok(list == NULL, "free sets the pointer to NULL");
 }
 
+/* The user handle of a discoverable credential: written, read back. */
+static void
+test_user_handle(void)
+{
+	static const unsigned char handle[32] = { 0xfb, 0xff, 0, 7 };
+	struct seckey_keylist *list = seckey_keylist_new(), *back = NULL;
+	struct seckey_key_info info = info_of("Desk key", 4, ES256,
+	    SECKEY_ALG_ES256);
+	struct seckey_diag diag;
+	char *text = NULL;
+	size_t len;
+
+	info.user_handle = handle;
+	info.user_handle_len = sizeof(handle);
+	is_int(seckey_keylist_add(list, 10, &info, &diag), SECKEY_OK,
+	    "a discoverable key is added");
+	is_int(seckey_keylist_format(list, "alice", &text, &len, &diag),
+	    SECKEY_OK, "and formatted");
+	has_str(text, "  user_handle = \"+/8ABwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	    "AAAA=\"    # discoverable\n}\n", "its user_handle line ends it");
+	is_int(parse(text, 10, &back, &diag), SECKEY_OK, "parsed back");
+	ok(back != NULL && back->count == 1 && same_key(list->keys[0],
+	    back->keys[0]), "with the same user handle");
+	seckey_keylist_free(&back);
+	free(text);
+	info.user_handle_len = 65;
+	is_int(seckey_keylist_add(list, 10, &info, &diag), SECKEY_ERR_SYNTAX,
+	    "a user handle of 65 bytes is refused");
+	seckey_keylist_free(&list);
+}
+
 /* Lock, write and unlock in one go, as seckey does under its lock. */
 static int
 keylist_save(const char *path, const struct seckey_user *user,
@@ -513,6 +544,7 @@ main(void)
 	make_keys();
 
 	test_round_trip();
+	test_user_handle();
 	test_files();
 	test_too_many();
 	test_duplicates();

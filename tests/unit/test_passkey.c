@@ -213,6 +213,38 @@ test_plain(void)
 	free(value);
 }
 
+/* A discoverable credential's user handle, ours and FreeIPA's. */
+static void
+test_user_handle(void)
+{
+	static const unsigned char handle[32] = { 0x3f, 0xa1, 0xa3, 0x4a, 1 };
+	struct seckey_key_info info = info_of("Desk key", 5, ES256,
+	    SECKEY_ALG_ES256);
+	struct seckey_key *k = NULL, *back = NULL;
+	char *value = NULL;
+
+	info.user_handle = handle;
+	info.user_handle_len = sizeof(handle);
+	if (seckey_key_new(&info, &k, NULL) != SECKEY_OK)
+		exit(99);
+	is_int(seckey_passkey_format(k, &value), SECKEY_OK,
+	    "a key with a user handle is formatted");
+	is_int(value != NULL ? seckey_passkey_parse(value, strlen(value), &back,
+	    NULL) : -1, SECKEY_OK, "and parsed back");
+	ok(back != NULL && same_key(k, back), "with its user handle");
+	seckey_key_free(&back);
+	free(value);
+	value = plain_value(3, ES256,
+	    "P6GjSqAo+RoQRJhGFA3lKcvtpKTGETjCdtVIyLX0KcY=");
+	is_int(seckey_passkey_parse(value, strlen(value), &back, NULL),
+	    SECKEY_OK, "FreeIPA's value with a user id");
+	ok(back != NULL && back->user_handle_len == 32 &&
+	    back->user_handle[0] == 0x3f, "keeps it as the user handle");
+	seckey_key_free(&back);
+	free(value);
+	seckey_key_free(&k);
+}
+
 static void
 refused(const char *value, size_t len, int want, const char *what)
 {
@@ -539,6 +571,7 @@ main(void)
 
 	test_round_trip();
 	test_plain();
+	test_user_handle();
 	test_malformed_fields();
 	test_malformed_meta();
 	test_lines();

@@ -307,6 +307,42 @@ test_lists(void)
 	seckey_policy_free(&p);
 }
 
+/* The sign-in without a user name: never sshd, su or sudo. */
+static void
+test_usernameless(void)
+{
+	struct seckey_policy *p = NULL;
+	struct seckey_diag diag;
+
+	is_int(parse("", &p, &diag), SECKEY_OK, "the defaults");
+	ok(p != NULL && p->usernameless_services_len == 0 &&
+	    !seckey_policy_is_usernameless_service(p, "gdm-seckey"),
+	    "usernameless_services defaults to none");
+	seckey_policy_free(&p);
+	is_int(parse("usernameless_services = {\"gdm-seckey\", \"login\"}\n",
+	    &p, &diag), SECKEY_OK, "usernameless_services with two services");
+	ok(p != NULL && seckey_policy_is_usernameless_service(p,
+	    "gdm-seckey") && seckey_policy_is_usernameless_service(p, "login") &&
+	    !seckey_policy_is_usernameless_service(p, "gdm-password"),
+	    "holds them and no other");
+	seckey_policy_free(&p);
+	is_int(parse("usernameless_services = {\"gdm-seckey\", \"sudo\"}\n",
+	    &p, &diag), SECKEY_ERR_SYNTAX, "sudo listed is refused");
+	ok(p == NULL && diag.line == 1 && strstr(diag.msg, "\"sudo\" is never "
+	    "allowed") != NULL, "with the line and why");
+	is_int(parse("usernameless_services = {\"sshd\"}\n", &p, &diag),
+	    SECKEY_ERR_SYNTAX, "so is sshd");
+	is_int(parse("usernameless_services = {\"su-l\"}\n", &p, &diag),
+	    SECKEY_ERR_SYNTAX, "and su-l");
+	is_int(parse("usernameless_services = {\"a b\"}\n", &p, &diag),
+	    SECKEY_ERR_SYNTAX, "a service name with a space is refused");
+	is_int(parse("usernameless_services = {\"gdm-seckey\"}\n"
+	    "user_verification = \"none\"\n", &p, &diag), SECKEY_ERR_SYNTAX,
+	    "usernameless_services without the PIN is refused");
+	ok(p == NULL && strstr(diag.msg, "needs user_verification") != NULL,
+	    "saying it needs the PIN");
+}
+
 /* libconfuse 3.3 miscounts comment lines; our reader blanks comments. */
 static void
 test_comments(void)
@@ -587,6 +623,7 @@ main(void)
 	test_keys_command();
 	test_keys_ldap();
 	test_lists();
+	test_usernameless();
 	test_comments();
 	test_expand();
 	test_keys_path();

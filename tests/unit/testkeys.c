@@ -88,7 +88,10 @@ same_key(const struct seckey_key *a, const struct seckey_key *b)
 	    memcmp(a->pubkey_der, b->pubkey_der, a->pubkey_der_len) == 0 &&
 	    same_pubkey(a->pubkey, b->pubkey) && a->alg == b->alg &&
 	    seckey_aaguid_equal(&a->aaguid, &b->aaguid) &&
-	    a->transport == b->transport && a->created == b->created;
+	    a->transport == b->transport && a->created == b->created &&
+	    a->user_handle_len == b->user_handle_len &&
+	    (a->user_handle_len == 0 || memcmp(a->user_handle, b->user_handle,
+	    a->user_handle_len) == 0);
 }
 
 struct seckey_key_info

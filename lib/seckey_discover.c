@@ -1,0 +1,311 @@
+/*
+ * seckey_discover.c: the assertion with an empty allow list, and the
+ * checks that turn one of its answers into a sign-in (seckey_discover.h).
+ *
+ * Anyone can make a discoverable credential for any rp_id, with any
+ * user handle and any user name, on a key of their own (fido2-cred -r
+ * does): what the key says about an account proves nothing.  So an
+ * answer counts only when the claimed account's own key list holds its
+ * credential id with the same user handle, and the signature verifies
+ * with the public key that list registered.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "seckey_authdata.h"
+#include "seckey_credman.h"
+#include "seckey_discover.h"
+#include "seckey_fido_err.h"
+#include "seckey_pubkey.h"
+#include "seckey_register.h"
+#include "seckey_time.h"
+
+#define DISCOVER_POLL_MS	200
+
+struct seckey_discovery {
+	fido_assert_t	*assert;
+	char		**names;	/* count entries, NULL: none given */
+	size_t		 count;
+};
+
+/* Open the key at path if it can hold discoverable credentials. */
+static int
+open_capable(const char *path, long long left,
+    struct seckey_device **devp, struct seckey_diag *diag)
+{
+	struct seckey_device *dev = NULL;
+	int r;
+
+	r = seckey_device_open(path, left < SECKEY_OPEN_TIMEOUT_MS ? (int)left :
+	    SECKEY_OPEN_TIMEOUT_MS, &dev, diag);
+	if (r != SECKEY_OK)
+		return r == SECKEY_ERR_NOMEM ? r : SECKEY_ERR_NO_DEVICE;
+	if (!seckey_device_can_discover(dev)) {
+		seckey_device_free(&dev);
+		return SECKEY_ERR_NO_DEVICE;
+	}
+	*devp = dev;
+	return SECKEY_OK;
+}
+
+/* One look at the plugged keys. */
+static int
+discover_round(long long deadline, struct seckey_device **devp,
+    struct seckey_diag *diag)
+{
+	char **paths = NULL;
+	size_t count = 0, i;
+	long long left;
+	int r;
+
+	if ((r = seckey_device_paths(&paths, &count, diag)) != SECKEY_OK)
+		return r;
+	r = SECKEY_ERR_NO_DEVICE;
+	for (i = 0; i < count && r == SECKEY_ERR_NO_DEVICE; i++)
+		if ((left = deadline - seckey_now_ms()) > 0)
+			r = open_capable(paths[i], left, devp, diag);
+	seckey_device_paths_free(&paths);
+	return r;
+}
+
+int
+seckey_discover_device(const struct seckey_signin_opts *opts,
+    struct seckey_device **devp, struct seckey_diag *diag)
+{
+	long long deadline = seckey_now_ms() + opts->timeout_ms, left;
+	bool told = false;
+	int r;
+
+	*devp = NULL;
+	for (;;) {
+		r = discover_round(deadline, devp, diag);
+		left = deadline - seckey_now_ms();
+		if (r != SECKEY_ERR_NO_DEVICE || left <= 0 || opts->no_wait)
+			break;
+		if (!told && opts->waiting != NULL)
+			opts->waiting(opts->ctx);
+		told = true;
+		seckey_sleep_ms(left < DISCOVER_POLL_MS ? left :
+		    DISCOVER_POLL_MS);
+	}
+	if (r == SECKEY_ERR_NO_DEVICE)
+		seckey_diag_set(diag, NULL, 0, "no security key that can hold "
+		    "discoverable credentials was found within %d s",
+		    opts->timeout_ms / 1000);
+	return r;
+}
+
+/* A fresh challenge, our rp_id, no allow list. */
+static int
+prepare(fido_assert_t *assert, const struct seckey_signin_opts *opts)
+{
+	unsigned char challenge[32];
+	int r = SECKEY_ERR_CRYPTO;
+
+	if (RAND_bytes(challenge, sizeof(challenge)) != 1)
+		goto out;
+	r = SECKEY_ERR_INTERNAL;
+	if (fido_assert_set_clientdata_hash(assert, challenge,
+	    sizeof(challenge)) != FIDO_OK ||
+	    fido_assert_set_rp(assert, opts->rp_id) != FIDO_OK ||
+	    fido_assert_set_up(assert, opts->require_up ? FIDO_OPT_TRUE :
+	    FIDO_OPT_FALSE) != FIDO_OK)
+		goto out;
+	r = SECKEY_OK;
+out:
+	OPENSSL_cleanse(challenge, sizeof(challenge));
+	return r;
+}
+
+/* Every answer names a credential and a user handle, or none counts. */
+static int
+check_answers(const fido_assert_t *assert, struct seckey_diag *diag)
+{
+	size_t i;
+
+	for (i = 0; i < fido_assert_count(assert); i++)
+		if (fido_assert_id_ptr(assert, i) == NULL ||
+		    fido_assert_id_len(assert, i) == 0 ||
+		    fido_assert_user_id_ptr(assert, i) == NULL ||
+		    fido_assert_user_id_len(assert, i) == 0) {
+			seckey_diag_set(diag, NULL, 0, "the security key's "
+			    "answer %zu names no credential or user handle",
+			    i + 1);
+			return SECKEY_ERR_FIDO;
+		}
+	return fido_assert_count(assert) > 0 ? SECKEY_OK : SECKEY_ERR_FIDO;
+}
+
+/* The name of the on-key credential cred_id in list, or NULL. */
+static const char *
+kcred_name(const struct seckey_kcred_list *list, const unsigned char *cred_id,
+    size_t len)
+{
+	size_t i;
+
+	for (i = 0; list != NULL && i < list->count; i++)
+		if (list->creds[i].cred_id_len == len &&
+		    memcmp(list->creds[i].cred_id, cred_id, len) == 0)
+			return list->creds[i].user_name;
+	return NULL;
+}
+
+/*
+ * The user names: the assertion's, else credential management's.  A
+ * key that gives neither leaves the name NULL, and that answer cannot
+ * sign anyone in.
+ */
+static int
+fill_names(struct seckey_discovery *disc, struct seckey_device *dev,
+    const struct seckey_pin *pin, const struct seckey_signin_opts *opts,
+    struct seckey_diag *diag)
+{
+	struct seckey_kcred_list *kcreds = NULL;
+	const char *name;
+	size_t i;
+	int r = SECKEY_OK;
+
+	if ((disc->names = calloc(disc->count, sizeof(char *))) == NULL)
+		return SECKEY_ERR_NOMEM;
+	for (i = 0; i < disc->count && r == SECKEY_OK; i++) {
+		name = fido_assert_user_name(disc->assert, i);
+		if (name == NULL && kcreds == NULL && pin != NULL)
+			r = seckey_credman_list_rp(dev, pin, opts->rp_id,
+			    opts->timeout_ms, &kcreds, diag);
+		if (name == NULL)
+			name = kcred_name(kcreds, fido_assert_id_ptr(
+			    disc->assert, i), fido_assert_id_len(disc->assert,
+			    i));
+		if (r == SECKEY_OK && name != NULL &&
+		    (disc->names[i] = strdup(name)) == NULL)
+			r = SECKEY_ERR_NOMEM;
+	}
+	seckey_kcred_list_free(&kcreds);
+	return r;
+}
+
+int
+seckey_discover(struct seckey_device *dev, const struct seckey_pin *pin,
+    const struct seckey_signin_opts *opts, struct seckey_discovery **discp,
+    struct seckey_diag *diag)
+{
+	struct seckey_discovery *disc = NULL;
+	int r = SECKEY_ERR_NOMEM, fido_r = FIDO_OK;
+
+	*discp = NULL;
+	if ((disc = calloc(1, sizeof(*disc))) == NULL ||
+	    (disc->assert = fido_assert_new()) == NULL)
+		goto fail;
+	if ((r = prepare(disc->assert, opts)) != SECKEY_OK)
+		goto fail;
+	r = SECKEY_ERR_INTERNAL;
+	if (fido_dev_set_timeout(dev->dev, opts->timeout_ms) != FIDO_OK)
+		goto fail;
+	fido_r = fido_dev_get_assert(dev->dev, disc->assert,
+	    opts->require_uv && pin != NULL ? pin->text : NULL);
+	if ((r = seckey_fido_error(fido_r)) != SECKEY_OK) {
+		if (r == SECKEY_ERR_TIMEOUT)
+			(void)fido_dev_cancel(dev->dev);
+		seckey_diag_set(diag, NULL, 0, "assertion without an allow "
+		    "list on security key %s failed: %s", dev->path,
+		    fido_strerr(fido_r));
+		goto fail;
+	}
+	if ((r = check_answers(disc->assert, diag)) != SECKEY_OK)
+		goto fail;
+	disc->count = fido_assert_count(disc->assert);
+	if ((r = fill_names(disc, dev, pin, opts, diag)) != SECKEY_OK)
+		goto fail;
+	*discp = disc;
+	disc = NULL;
+fail:
+	seckey_discovery_free(&disc);
+	return r;
+}
+
+size_t
+seckey_discovery_count(const struct seckey_discovery *disc)
+{
+	return disc != NULL ? disc->count : 0;
+}
+
+const char *
+seckey_discovery_user_name(const struct seckey_discovery *disc, size_t i)
+{
+	return disc != NULL && i < disc->count ? disc->names[i] : NULL;
+}
+
+const unsigned char *
+seckey_discovery_cred_id(const struct seckey_discovery *disc, size_t i,
+    size_t *lenp)
+{
+	*lenp = fido_assert_id_len(disc->assert, i);
+	return fido_assert_id_ptr(disc->assert, i);
+}
+
+static bool
+same_bytes(const unsigned char *a, size_t a_len, const unsigned char *b,
+    size_t b_len)
+{
+	return a != NULL && b != NULL && a_len == b_len &&
+	    CRYPTO_memcmp(a, b, a_len) == 0;
+}
+
+int
+seckey_discovery_check(const struct seckey_discovery *disc, size_t i,
+    const struct seckey_key *key, const struct seckey_signin_opts *opts,
+    struct seckey_device *dev, struct seckey_diag *diag)
+{
+	const fido_assert_t *assert = disc->assert;
+	uint8_t flags;
+
+	if (i >= disc->count)
+		return SECKEY_ERR_INVAL;
+	if (!same_bytes(fido_assert_id_ptr(assert, i), fido_assert_id_len(
+	    assert, i), key->cred_id, key->cred_id_len) ||
+	    !same_bytes(fido_assert_user_id_ptr(assert, i),
+	    fido_assert_user_id_len(assert, i), key->user_handle,
+	    key->user_handle_len)) {
+		seckey_diag_set(diag, NULL, 0, "the key list entry \"%s\" holds "
+		    "another credential or user handle than the key answered "
+		    "with", key->name);
+		return SECKEY_ERR_NOT_OWNER;
+	}
+	flags = fido_assert_flags(assert, i);
+	if ((opts->require_up && !(flags & SECKEY_FLAG_UP)) ||
+	    (opts->require_uv && !(flags & SECKEY_FLAG_UV))) {
+		seckey_diag_set(diag, NULL, 0, "the key did not confirm %s "
+		    "(flags 0x%02x)", opts->require_uv && !(flags &
+		    SECKEY_FLAG_UV) ? "user verification" : "user presence",
+		    flags);
+		return SECKEY_ERR_FLAGS;
+	}
+	if (seckey_pubkey_verify(key->pubkey, assert, i) != SECKEY_OK) {
+		seckey_diag_set(diag, NULL, 0, "the assertion signature does "
+		    "not verify with the public key of \"%s\"", key->name);
+		return SECKEY_ERR_SIGNATURE;
+	}
+	dev->assert_count = fido_assert_sigcount(assert, i);
+	return SECKEY_OK;
+}
+
+void
+seckey_discovery_free(struct seckey_discovery **discp)
+{
+	struct seckey_discovery *disc;
+	size_t i;
+
+	if (discp == NULL || (disc = *discp) == NULL)
+		return;
+	for (i = 0; disc->names != NULL && i < disc->count; i++)
+		free(disc->names[i]);
+	free(disc->names);
+	fido_assert_free(&disc->assert);
+	free(disc);
+	*discp = NULL;
+}

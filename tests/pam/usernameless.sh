@@ -1,0 +1,122 @@
+#!/bin/bash
+# The sign-in without a user name (usernameless_services): pamdriver
+# starts PAM with no user, as a display manager does, and prints the
+# PAM_USER item after authenticate.  The credentials are made by
+# fido2-cred (tests/progs/enroll-key --resident), a client nobody here
+# wrote.  Covered: one account; two accounts on one key and the choice;
+# a credential minted with alice's handle and name on an unregistered
+# key; bob's registered key carrying alice's handle; a key holding no
+# account; a service not listed; a user already set; sshd, su and sudo
+# refused even when listed; a remote host.
+. "$top_srcdir/tests/sh/tap.sh"
+. "$top_srcdir/tests/sh/virtkey.sh"
+. "$top_srcdir/tests/sh/pamenv.sh"
+pam_env_check
+. "$top_srcdir/tests/sh/seckeyenv.sh"
+plan 43
+
+pam_add_user alice 4242
+pam_add_user bob 4243
+keys_dir_for alice
+keys_dir_for bob
+ALICE_KEYS=$(keys_of alice)
+BOB_KEYS=$(keys_of bob)
+export ALICE_KEYS BOB_KEYS
+pam_service gdm-seckey "$(stack "conf=$POLICY")"
+pam_service sudo "$(stack "conf=$POLICY")"
+policy 'usernameless_services = {"gdm-seckey"}'
+logs="$TEST_TMP/logs"
+shared="$TEST_TMP/shared"	# one key, alice's then also bob's
+rogue="$TEST_TMP/rogue"		# alice's handle, registered by no one
+bobs="$TEST_TMP/bobs"		# bob's key with alice's handle on it
+empty="$TEST_TMP/empty"		# discoverable slots, no credential
+# rvk STATE SCRIPT: one key with 8 discoverable slots kept in STATE.
+rvk() { rm -rf "$logs"; vk --state "$1" --resident 8 --log-dir "$logs" -- "$2"; }
+setpin='printf "1234\n1234\n" | '"$NOTTY"' fido2-token -S "$DEV0"'
+nameless='"$PAMRUN" gdm-seckey "" authenticate user'
+
+rvk "$shared" "$setpin"' && echo 1234 | "$ENROLL" --device "$DEV0" --rp "$RP" --name "Blue key" --out "$ALICE_KEYS" --resident alice'
+is "$rc" 0 "fido2-cred puts a discoverable credential for alice on a key"
+keys_own alice
+alice_handle=$(sed -n 's/^  user_handle = "\(.*\)"$/\1/p' "$ALICE_KEYS")
+is "$(printf '%s' "$alice_handle" | base64 -d | wc -c)" 32 "her list holds its 32-byte user handle"
+
+# --- one account -----------------------------------------------------
+rvk "$shared" 'printf "1234\n" | '"$nameless"
+like "$out" 'authenticate: PAM_SUCCESS'$'\n' "no user name given: alice's key and PIN sign her in"
+like "$out" 'user: alice$' "and PAM_USER is alice afterwards"
+is "$(grep -c '^echo-on:' <<<"$out")" 0 "no user name is asked for"
+is "$(grep -c '^echo-off:' <<<"$out")" 1 "the PIN is asked once"
+like "$err" 'user alice: named by the discoverable credential of security key "Blue key"' \
+	"syslog says the key named the account"
+like "$(cat "$logs/key0.log")" 'getAssertion up=1 uv=0 pinauth=1 allow=0 status=0x00' \
+	"the key got one assertion with an empty allow list, with the PIN"
+
+# --- two accounts on one key: the choice -----------------------------
+rvk "$shared" 'echo 1234 | "$ENROLL" --device "$DEV0" --rp "$RP" --name "Blue key" --out "$BOB_KEYS" --resident bob'
+is "$rc" 0 "bob puts a discoverable credential on the same key"
+keys_own bob
+rvk "$shared" 'printf "1234\n9\n" | '"$nameless"
+like "$out" 'holds 2 accounts for this computer:' "two accounts: the user is shown the list"
+like "$out" '  [12]\. alice' "alice is in it"
+like "$out" '  [12]\. bob' "bob is in it"
+like "$out" 'echo-on: Account \(1-2\): ' "and asked for a number"
+like "$out" 'authenticate: PAM_AUTH_ERR'$'\n' "a number that is not on the list: refused"
+like "$out" 'error: No account was chosen\.' "the user is told"
+like "$out" 'user: \(none\)$' "PAM_USER stays unset"
+bob_number=$(sed -n 's/^.*  \([12]\)\. bob.*$/\1/p' <<<"$out" | head -n 1)
+rvk "$shared" 'printf "1234\n'"$bob_number"'\n" | '"$nameless"
+like "$out" 'authenticate: PAM_SUCCESS'$'\n' "choosing bob's number signs in"
+like "$out" 'user: bob$' "as bob"
+is "$(grep -c '^echo-off:' <<<"$out")" 1 "with one PIN for both accounts"
+
+# --- alice's handle on a key nobody registered ------------------------
+rvk "$rogue" "$setpin"' && echo 1234 | "$ENROLL" --device "$DEV0" --rp "$RP" --name "Rogue" --out "$TEST_TMP/rogue.conf" --resident alice --handle "'"$alice_handle"'"'
+is "$rc" 0 "another client mints a credential with alice's handle and name on its own key"
+rvk "$rogue" 'printf "1234\n" | '"$nameless"
+like "$out" 'authenticate: PAM_AUTH_ERR'$'\n' "it does not sign anyone in"
+like "$out" 'user: \(none\)$' "PAM_USER stays unset"
+like "$err" "refused a discoverable credential its account does not hold: the key named account alice: the key list of the account the security key names does not hold" \
+	"syslog says alice's list does not hold that credential"
+unlike "$err" 'user alice:' "and does not log it as alice's sign-in"
+
+# --- bob's registered key carrying alice's handle ---------------------
+rvk "$bobs" "$setpin"' && echo 1234 | "$ENROLL" --device "$DEV0" --rp "$RP" --name "Red key" --out "$BOB_KEYS" --resident alice --handle "'"$alice_handle"'"'
+is "$rc" 0 "bob registers a key of his own whose credential carries alice's handle and name"
+keys_own bob
+rvk "$bobs" 'printf "1234\n" | '"$nameless"
+like "$out" 'authenticate: PAM_AUTH_ERR'$'\n' "it signs no one in: alice's list does not hold it"
+like "$out" 'user: \(none\)$' "PAM_USER stays unset"
+
+# --- a key without an account for this machine -----------------------
+rvk "$empty" "$setpin"' && printf "1234\n" | '"$nameless"
+like "$out" 'authenticate: PAM_AUTH_ERR'$'\n' "a key without a discoverable credential for this machine: refused"
+like "$out" 'error: This security key holds no account for this computer\.' "and the user is told"
+
+# --- a service not listed, a user already set -------------------------
+rvk "$shared" '"$PAMRUN" login "" authenticate user'
+like "$out" 'echo-on: login:' "a service not listed asks for the user name (the ordinary sign-in)"
+like "$out" 'authenticate: PAM_USER_UNKNOWN'$'\n' "and, given none, knows no user"
+unlike "$(cat "$logs/key0.log")" 'allow=0 ' "no assertion with an empty allow list is made there"
+rvk "$shared" 'printf "1234\n" | "$PAMRUN" gdm-seckey alice authenticate user'
+like "$out" 'authenticate: PAM_SUCCESS'$'\n' "a user already set in a listed service: the ordinary sign-in"
+like "$out" 'user: alice$' "PAM_USER is left as it was"
+unlike "$(cat "$logs/key0.log")" 'allow=0 ' "with allow lists only"
+unlike "$err" 'named by the discoverable' "and not the usernameless path"
+
+# --- a remote host ----------------------------------------------------
+policy 'usernameless_services = {"gdm-seckey"}
+remote = "allow"'
+rvk "$shared" '"$PAMRUN" -r far.example.org gdm-seckey "" authenticate user'
+like "$err" 'no sign-in without a user name for a remote host' "a remote host never gets it, even with remote = \"allow\""
+like "$out" 'echo-on: login:' "the ordinary sign-in asks for the user name instead"
+unlike "$(cat "$logs/key0.log")" 'allow=0 ' "and no assertion without an allow list is made"
+
+# --- sshd, su, sudo: never ---------------------------------------------
+for svc in sshd su sudo; do
+	policy "usernameless_services = {\"gdm-seckey\", \"$svc\"}"
+	run "$PAMRUN" sudo "" authenticate
+	like "$err" "usernameless_services: \"$svc\" is never allowed to sign in without a user name" \
+		"$svc in usernameless_services is a configuration error"
+done
+like "$out" 'authenticate: PAM_SERVICE_ERR$' "which fails closed"
