@@ -46,6 +46,12 @@ struct child_setup {
 	sigset_t			 no_signals;
 };
 
+/*
+ * The output buffer: the cap, one byte more (reading it tells "too
+ * big"), and the NUL read_some() keeps after what it read.
+ */
+#define OUTPUT_SIZE	(SECKEY_COMMAND_OUTPUT_MAX + 2)
+
 /* One run: the child and what it has written so far. */
 struct run {
 	const char	*program;	/* for messages */
@@ -53,7 +59,7 @@ struct run {
 	int		 in_fd;		/* the pipe's read end */
 	int		 to_fd;		/* a session's end of the child's stdin */
 	long long	 deadline_ms;
-	char		*output;	/* SECKEY_COMMAND_OUTPUT_MAX + 1 */
+	char		*output;	/* OUTPUT_SIZE bytes */
 	size_t		 len;
 };
 
@@ -417,7 +423,7 @@ seckey_command_run(const struct seckey_command *cmd, char **outputp,
 	if ((r = check_program(run.program, diag)) != SECKEY_OK)
 		return r;
 	r = SECKEY_ERR_NOMEM;
-	if ((run.output = malloc(SECKEY_COMMAND_OUTPUT_MAX + 1)) == NULL) {
+	if ((run.output = malloc(OUTPUT_SIZE)) == NULL) {
 		seckey_diag_set(diag, NULL, 0, "out of memory");
 		goto out;
 	}
@@ -477,7 +483,7 @@ seckey_command_open(const struct seckey_command *cmd,
 		return r;
 	r = SECKEY_ERR_NOMEM;
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (s->run.output = malloc(SECKEY_COMMAND_OUTPUT_MAX + 1)) == NULL) {
+	    (s->run.output = malloc(OUTPUT_SIZE)) == NULL) {
 		seckey_diag_set(diag, NULL, 0, "out of memory");
 		goto out;
 	}
