@@ -25,6 +25,12 @@ struct parse_state {
 	struct seckey_keylist	*list;
 	unsigned int		 max_keys;
 	unsigned int		 sections;	/* key sections closed */
+	/*
+	 * The open section, once its title passed check_title(): neither
+	 * the title nor the list changes until the section closes, so its
+	 * other fields need not check it again.
+	 */
+	const cfg_t		*title_checked;
 };
 
 static int
@@ -157,14 +163,20 @@ check_title(cfg_t *cfg, const char *title, const struct parse_state *st)
 static int
 check_field(cfg_t *sec, cfg_opt_t *opt)
 {
-	const struct parse_state *st = state_of(sec);
+	struct parse_state *st = state_of(sec);
 	const char *title = cfg_title(sec), *name = cfg_opt_name(opt);
 	const char *why = "is invalid";
 	size_t i;
 	int r;
 
-	if (st == NULL || check_title(sec, title, st) != 0 ||
-	    seckey_conf_once(sec, opt) != 0)
+	if (st == NULL)
+		return -1;
+	if (st->title_checked != sec) {
+		if (check_title(sec, title, st) != 0)
+			return -1;
+		st->title_checked = sec;
+	}
+	if (seckey_conf_once(sec, opt) != 0)
 		return -1;
 	for (i = 0; i < NFIELDS; i++) {
 		if (strcmp(field_checks[i].name, name) != 0)
@@ -269,8 +281,11 @@ key_done(cfg_t *cfg, cfg_opt_t *opt)
 		return seckey_conf_fail(cfg, SECKEY_ERR_DUP_NAME,
 		    "a key name is used twice");
 	sec = cfg_opt_getnsec(opt, st->sections - 1);
-	if (check_title(cfg, cfg_title(sec), st) != 0)
+	if (st->title_checked != sec && check_title(cfg, cfg_title(sec),
+	    st) != 0)
 		return -1;
+	/* A later section may be merged into this one: check it anew. */
+	st->title_checked = NULL;
 
 	return add_section(cfg, sec, st);
 }

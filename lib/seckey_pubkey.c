@@ -353,6 +353,16 @@ fail:
 	return r;
 }
 
+/* Free libfido2's form of an es256 or eddsa key; the RSA key is kept. */
+static void
+fido_free(struct seckey_pubkey *pk)
+{
+	if (pk->alg == SECKEY_ALG_ES256)
+		es256_pk_free(&pk->fido.es256);
+	else if (pk->alg == SECKEY_ALG_EDDSA)
+		eddsa_pk_free(&pk->fido.eddsa);
+}
+
 void
 seckey_pubkey_free(struct seckey_pubkey **pkp)
 {
@@ -362,66 +372,71 @@ seckey_pubkey_free(struct seckey_pubkey **pkp)
 		return;
 	if (pk->alg == SECKEY_ALG_RS256)
 		rs256_pk_free(&pk->key.rs256);
+	fido_free(pk);
 	free(pk);
 	*pkp = NULL;
 }
 
-/* pk in libfido2's form, in *fkp, with its COSE algorithm in *cose. */
+/* The COSE algorithm of pk, as libfido2 names it. */
 static int
-to_fido(const struct seckey_pubkey *pk, void **fkp, int *cose)
+cose_of(const struct seckey_pubkey *pk)
+{
+	switch (pk->alg) {
+	case SECKEY_ALG_ES256:
+		return COSE_ES256;
+	case SECKEY_ALG_EDDSA:
+		return COSE_EDDSA;
+	case SECKEY_ALG_RS256:
+		return COSE_RS256;
+	}
+	return 0;
+}
+
+/*
+ * pk in libfido2's form, in *fkp: made at the first verification and
+ * kept, since the probe's answer and the assertion are both checked
+ * with the same key (es256_pk_from_ptr() builds an EC_GROUP each time).
+ */
+static int
+to_fido(struct seckey_pubkey *pk, const void **fkp)
 {
 	int ok = FIDO_ERR_INTERNAL;
 
 	*fkp = NULL;
-	switch (pk->alg) {
-	case SECKEY_ALG_ES256:
-		*cose = COSE_ES256;
-		if ((*fkp = es256_pk_new()) != NULL)
-			ok = es256_pk_from_ptr(*fkp, pk->key.es256,
-			    sizeof(pk->key.es256));
-		break;
-	case SECKEY_ALG_EDDSA:
-		*cose = COSE_EDDSA;
-		if ((*fkp = eddsa_pk_new()) != NULL)
-			ok = eddsa_pk_from_ptr(*fkp, pk->key.eddsa,
-			    sizeof(pk->key.eddsa));
-		break;
-	case SECKEY_ALG_RS256:
-		*cose = COSE_RS256;
+	if (pk->alg == SECKEY_ALG_RS256) {
 		*fkp = pk->key.rs256;
 		return *fkp != NULL ? SECKEY_OK : SECKEY_ERR_INTERNAL;
 	}
-	if (*fkp == NULL)
-		return SECKEY_ERR_NOMEM;
+	if (pk->alg == SECKEY_ALG_ES256 && pk->fido.es256 == NULL) {
+		if ((pk->fido.es256 = es256_pk_new()) != NULL)
+			ok = es256_pk_from_ptr(pk->fido.es256, pk->key.es256,
+			    sizeof(pk->key.es256));
+	} else if (pk->alg == SECKEY_ALG_EDDSA && pk->fido.eddsa == NULL) {
+		if ((pk->fido.eddsa = eddsa_pk_new()) != NULL)
+			ok = eddsa_pk_from_ptr(pk->fido.eddsa, pk->key.eddsa,
+			    sizeof(pk->key.eddsa));
+	} else
+		ok = FIDO_OK;	/* made by an earlier verification */
 	/* Checked when it was loaded: only memory can fail here. */
-	return ok == FIDO_OK ? SECKEY_OK : SECKEY_ERR_NOMEM;
-}
-
-/* Free what to_fido() made; the RSA key belongs to pk. */
-static void
-fido_free(void **fkp, int cose)
-{
-	if (cose == COSE_ES256)
-		es256_pk_free((es256_pk_t **)fkp);
-	else if (cose == COSE_EDDSA)
-		eddsa_pk_free((eddsa_pk_t **)fkp);
-	*fkp = NULL;
+	if (ok != FIDO_OK) {
+		fido_free(pk);
+		return SECKEY_ERR_NOMEM;
+	}
+	*fkp = pk->alg == SECKEY_ALG_ES256 ? (const void *)pk->fido.es256 :
+	    (const void *)pk->fido.eddsa;
+	return SECKEY_OK;
 }
 
 int
-seckey_pubkey_verify(const struct seckey_pubkey *pk,
-    const fido_assert_t *assert, size_t idx)
+seckey_pubkey_verify(struct seckey_pubkey *pk, const fido_assert_t *assert,
+    size_t idx)
 {
-	void *fk = NULL;
-	int cose = 0, r;
+	const void *fk;
+	int r;
 
-	if ((r = to_fido(pk, &fk, &cose)) != SECKEY_OK)
-		goto fail;
-	r = SECKEY_ERR_SIGNATURE;
-	if (fido_assert_verify(assert, idx, cose, fk) != FIDO_OK)
-		goto fail;
-	r = SECKEY_OK;
-fail:
-	fido_free(&fk, cose);
-	return r;
+	if ((r = to_fido(pk, &fk)) != SECKEY_OK)
+		return r;
+	if (fido_assert_verify(assert, idx, cose_of(pk), fk) != FIDO_OK)
+		return SECKEY_ERR_SIGNATURE;
+	return SECKEY_OK;
 }

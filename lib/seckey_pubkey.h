@@ -29,8 +29,9 @@
 
 /*
  * P-256 and Ed25519 keys are kept raw, as libfido2 reads them, and made
- * into libfido2's form for the one key that signs; RSA keys (rare, and
- * costly to decode) are kept in libfido2's form.
+ * into libfido2's form (fido) for the one key that signs, once: the
+ * probe's answer and the assertion are both verified with it.  RSA keys
+ * (rare, and costly to decode) are kept in libfido2's form.
  */
 struct seckey_pubkey {
 	enum seckey_alg		 alg;
@@ -39,6 +40,10 @@ struct seckey_pubkey {
 		unsigned char	 eddsa[SECKEY_EDDSA_KEY_LEN];
 		rs256_pk_t	*rs256;
 	} key;
+	union {
+		es256_pk_t	*es256;
+		eddsa_pk_t	*eddsa;
+	} fido;				/* NULL until the first verification */
 };
 
 /*
@@ -54,8 +59,11 @@ int seckey_pubkey_load(const unsigned char *der, size_t len,
 /* Free a key and set *pkp to NULL; NULL is fine. */
 void seckey_pubkey_free(struct seckey_pubkey **pkp);
 
-/* Check the signature of the statement idx of assert with pk. */
-int seckey_pubkey_verify(const struct seckey_pubkey *pk,
+/*
+ * Check the signature of the statement idx of assert with pk.  The first
+ * call makes pk's libfido2 form, which later calls reuse.
+ */
+int seckey_pubkey_verify(struct seckey_pubkey *pk,
     const fido_assert_t *assert, size_t idx);
 
 #endif /* SECKEY_PUBKEY_H */
