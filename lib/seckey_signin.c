@@ -177,6 +177,32 @@ keep_counter(const struct seckey_policy *policy,
 	return SECKEY_OK;
 }
 
+/*
+ * The PIN of a key that has one, from the caller.  A PIN typed for a key
+ * without one is asked for in vain; getInfo, read when the key was
+ * opened, tells.
+ */
+static int
+ask_pin(const struct seckey_signin_calls *calls, struct seckey_device *dev,
+    struct seckey_pin *pin)
+{
+	if (!seckey_device_has_pin(dev))
+		return SECKEY_ERR_PIN_NOT_SET;
+	if (calls->read_pin == NULL ||
+	    calls->read_pin(calls->ctx, pin) != SECKEY_OK)
+		return SECKEY_ERR_NO_PIN;
+	return SECKEY_OK;
+}
+
+/* After a wrong PIN, the retries left, for the message (-1: unknown). */
+static void
+note_retries(struct seckey_signin_found *found, int r)
+{
+	if (r == SECKEY_ERR_PIN_INVALID &&
+	    (found->retries = seckey_pin_retries(found->dev)) < 0)
+		found->retries = -1;
+}
+
 /* The PIN (when the policy asks for it), the touch cue, the assertion. */
 static int
 verify_user(const struct seckey_signin_opts *opts,
@@ -189,27 +215,18 @@ verify_user(const struct seckey_signin_opts *opts,
 	seckey_pin_wipe(&pin);
 	if (opts->require_uv) {
 		/*
-		 * A PIN typed for a key without one is asked for in vain;
-		 * getInfo, read when the key was opened, tells.  A blocked
-		 * PIN is not asked about first: that would cost every
-		 * sign-in a command (clientPIN.getRetries) for a state the
-		 * key reports anyway when the PIN token is asked for.
+		 * A blocked PIN is not asked about first: that would cost
+		 * every sign-in a command (clientPIN.getRetries) for a state
+		 * the key reports anyway when the PIN token is asked for.
 		 */
-		r = SECKEY_ERR_PIN_NOT_SET;
-		if (!seckey_device_has_pin(found->dev))
-			goto out;
-		r = SECKEY_ERR_NO_PIN;
-		if (calls->read_pin == NULL ||
-		    calls->read_pin(calls->ctx, &pin) != SECKEY_OK)
+		if ((r = ask_pin(calls, found->dev, &pin)) != SECKEY_OK)
 			goto out;
 	}
 	if (opts->require_up && calls->touch != NULL)
 		calls->touch(calls->ctx);
 	r = seckey_authenticate(found->dev, found->key, opts->require_uv ?
 	    &pin : NULL, opts, diag);
-	if (r == SECKEY_ERR_PIN_INVALID &&
-	    (found->retries = seckey_pin_retries(found->dev)) < 0)
-		found->retries = -1;
+	note_retries(found, r);
 out:
 	seckey_pin_wipe(&pin);
 	return r;
@@ -258,19 +275,12 @@ discover_accounts(const struct seckey_signin_opts *opts,
 	int r;
 
 	seckey_pin_wipe(&pin);
-	r = SECKEY_ERR_PIN_NOT_SET;
-	if (!seckey_device_has_pin(found->dev))
-		goto out;
-	r = SECKEY_ERR_NO_PIN;
-	if (calls->read_pin == NULL ||
-	    calls->read_pin(calls->ctx, &pin) != SECKEY_OK)
+	if ((r = ask_pin(calls, found->dev, &pin)) != SECKEY_OK)
 		goto out;
 	if (opts->require_up && calls->touch != NULL)
 		calls->touch(calls->ctx);
 	r = seckey_discover(found->dev, &pin, opts, discp, diag);
-	if (r == SECKEY_ERR_PIN_INVALID &&
-	    (found->retries = seckey_pin_retries(found->dev)) < 0)
-		found->retries = -1;
+	note_retries(found, r);
 out:
 	seckey_pin_wipe(&pin);
 	return r;
