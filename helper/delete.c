@@ -12,15 +12,20 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helper.h"
+#include "seckey_handles.h"
 #include "seckey_probe.h"
 
 struct target {
 	const struct helper_ctx	*ctx;
 	const char		*name;
 	bool			 on_key;	/* a key plugged in holds it */
+	unsigned char		*handle;	/* its user handle, or NULL */
+	size_t			 handle_len;
 };
 
 /*
@@ -57,13 +62,41 @@ delete_entry(struct seckey_keylist *list, void *arg, struct seckey_diag *diag)
 	struct seckey_key *key = NULL;
 	int r;
 
+	/* The store may call again, on a fresh read of the list. */
+	free(target->handle);
+	target->handle = NULL;
+	target->handle_len = 0;
 	if ((r = seckey_keylist_remove(list, target->name, &key,
 	    diag)) != SECKEY_OK)
 		return r;
 	target->on_key = plugged_holds(target->ctx, key);
+	if (key->user_handle_len > 0 && (target->handle = malloc(
+	    key->user_handle_len)) != NULL) {
+		memcpy(target->handle, key->user_handle, key->user_handle_len);
+		target->handle_len = key->user_handle_len;
+	}
 	seckey_key_free(&key);
 
 	return SECKEY_OK;
+}
+
+/*
+ * root deleted a discoverable credential: its user handle leaves the
+ * index (a stale record could only refuse, but it should not outlive
+ * the entry).  A failure is only a warning.
+ */
+static void
+forget_handle(const struct helper_ctx *ctx, const struct target *target)
+{
+	struct seckey_diag diag;
+
+	if (target->handle == NULL || geteuid() != 0)
+		return;
+	seckey_diag_clear(&diag);
+	if (seckey_handles_forget(ctx->policy->state_dir, ctx->policy->rp_id,
+	    target->handle, target->handle_len, &diag) != SECKEY_OK)
+		helper_msg("warning: the user handle index still names %s for "
+		    "this credential: %s", ctx->user.name, diag.msg);
 }
 
 /* Ask on a terminal, unless --yes; a script has no one to ask. */
@@ -125,9 +158,14 @@ cmd_delete(struct helper_ctx *ctx, int argc, char **argv)
 	target.ctx = ctx;
 	target.name = name;
 	target.on_key = false;
+	target.handle = NULL;
+	target.handle_len = 0;
 	seckey_diag_clear(&diag);
-	if ((r = seckey_store_update(ctx->store, 0, delete_entry, &target,
-	    &diag)) != SECKEY_OK)
+	r = seckey_store_update(ctx->store, 0, delete_entry, &target, &diag);
+	if (r == SECKEY_OK)
+		forget_handle(ctx, &target);
+	free(target.handle);
+	if (r != SECKEY_OK)
 		return helper_key_fail(ctx, r, name, NULL, &diag);
 	if (target.on_key)
 		helper_msg("deleted \"%s\"; the security key itself still holds "

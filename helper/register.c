@@ -25,10 +25,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "helper.h"
 #include "seckey_audit.h"
 #include "seckey_devinfo.h"
+#include "seckey_handles.h"
 #include "seckey_model.h"
 #include "seckey_register.h"
 #include "seckey_text.h"
@@ -333,6 +335,28 @@ parse(struct helper_ctx *ctx, int argc, char **argv, const char **namep,
 	return EXIT_DONE;
 }
 
+/*
+ * root registers a discoverable credential: note its user handle in the
+ * index, so its first sign-in without a user name needs no credential
+ * management to name the account.  A hint the sign-in also learns, so a
+ * failure is only a warning.
+ */
+static void
+index_handle(const struct helper_ctx *ctx, const struct registration *reg)
+{
+	struct seckey_diag diag;
+
+	if (!reg->discoverable || reg->print_only || geteuid() != 0)
+		return;
+	seckey_diag_clear(&diag);
+	if (seckey_handles_learn(ctx->policy->state_dir, ctx->policy->rp_id,
+	    reg->cred->user_id, reg->cred->user_id_len, ctx->user.name,
+	    &diag) != SECKEY_OK)
+		helper_msg("warning: the user handle index was not updated "
+		    "(the first sign-in without a user name will ask the key "
+		    "instead): %s", diag.msg);
+}
+
 static int
 registration(struct helper_ctx *ctx, struct registration *reg,
     const char *device)
@@ -363,6 +387,7 @@ registration(struct helper_ctx *ctx, struct registration *reg,
 		status = add_to_list(ctx, reg);
 	if (status != EXIT_DONE)
 		goto out;
+	index_handle(ctx, reg);
 	if (reg->print_only)
 		helper_msg("made a credential \"%s\" (%s, %s) for %s; nothing "
 		    "was written: add the value below to the directory",

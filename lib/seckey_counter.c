@@ -4,31 +4,19 @@
  */
 #include <config.h>
 
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "seckey_counter.h"
 #include "seckey_file.h"
-#include "seckey_time.h"
+#include "seckey_state.h"
 
 #define RECORD_HEADER	"# pam_seckey signature counter record; see " \
 			"pam_seckey(8)\n"
 #define RECORD_VERSION	1
-/* Users may open a record they know the name of, not list the folder. */
-#define COUNTERS_MODE	0711
-#define STATE_DIR_MODE	0755
-/* Another sign-in holds the folder for milliseconds: wait for it. */
-#define LOCK_TRIES	80
-#define LOCK_WAIT_MS	25
 /* 9999-12-31: a time past this in a record is not a time. */
 #define TIME_MAX	253402300799LL
 
@@ -43,34 +31,10 @@ seckey_counter_path(const char *state_dir, const char *rp_id,
     const struct seckey_key *key, char *path, size_t size,
     struct seckey_diag *diag)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	char hex[2 * EVP_MAX_MD_SIZE + 1];
-	unsigned int md_len = 0, i;
-	EVP_MD_CTX *ctx;
-	int r = SECKEY_ERR_CRYPTO;
-
-	if (state_dir == NULL || rp_id == NULL || key == NULL)
+	if (key == NULL)
 		return SECKEY_ERR_INVAL;
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
-		return SECKEY_ERR_NOMEM;
-	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, rp_id, strlen(rp_id) + 1) != 1 ||
-	    EVP_DigestUpdate(ctx, key->cred_id, key->cred_id_len) != 1 ||
-	    EVP_DigestFinal_ex(ctx, md, &md_len) != 1)
-		goto out;
-	for (i = 0; i < md_len; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	hex[2 * md_len] = '\0';
-	r = SECKEY_ERR_INVAL;
-	if (snprintf(path, size, "%s/" SECKEY_COUNTERS_DIR "/%s", state_dir,
-	    hex) >= (int)size) {
-		seckey_diag_set(diag, state_dir, 0, "path too long");
-		goto out;
-	}
-	r = SECKEY_OK;
-out:
-	EVP_MD_CTX_free(ctx);
-	return r;
+	return seckey_state_path(state_dir, SECKEY_COUNTERS_DIR, rp_id,
+	    key->cred_id, key->cred_id_len, path, size, diag);
 }
 
 int
@@ -161,22 +125,12 @@ static int
 read_path(const char *path, struct seckey_counter_record *rec,
     struct seckey_diag *diag)
 {
-	struct seckey_user self;
 	char *text = NULL;
 	size_t len = 0;
 	int r;
 
 	memset(rec, 0, sizeof(*rec));
-	/*
-	 * root's for root; a caller that is not root (a screen locker, the
-	 * test suite) also trusts its own: it only decides its own sign-ins.
-	 */
-	r = seckey_file_read(path, seckey_file_system_owner(&self), &text,
-	    &len, diag);
-	/* No folder yet is as good as no record: never used here. */
-	if (r == SECKEY_ERR_NOFOLDER)
-		r = SECKEY_ERR_NOENT;
-	if (r == SECKEY_OK)
+	if ((r = seckey_state_read(path, &text, &len, diag)) == SECKEY_OK)
 		r = seckey_counter_parse(text, len, path, rec, diag);
 	free(text);
 	return r;
@@ -195,57 +149,6 @@ seckey_counter_read(const char *state_dir, const char *rp_id,
 	    sizeof(path), diag)) != SECKEY_OK)
 		return r;
 	return read_path(path, rec, diag);
-}
-
-/*
- * Make folder with mode, exactly (the umask must not decide), if it is
- * missing.  Its safety is checked by the walk that follows, not here.
- */
-static void
-make_folder(const char *folder, mode_t mode)
-{
-	int fd;
-
-	if (mkdir(folder, mode) != 0)
-		return;
-	fd = open(folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0) {
-		(void)fchmod(fd, mode);
-		close(fd);
-	}
-}
-
-/* state_dir and its counters folder, when root and they are missing. */
-static void
-make_folders(const char *state_dir)
-{
-	char counters[PATH_MAX];
-
-	if (geteuid() != 0 || snprintf(counters, sizeof(counters), "%s/"
-	    SECKEY_COUNTERS_DIR, state_dir) >= (int)sizeof(counters))
-		return;
-	make_folder(state_dir, STATE_DIR_MODE);
-	make_folder(counters, COUNTERS_MODE);
-}
-
-/* The folder is shared by every sign-in: wait a little for its lock. */
-static int
-lock_waiting(const char *path, struct seckey_lock **lockp,
-    struct seckey_diag *diag)
-{
-	struct seckey_user self;
-	unsigned int tries;
-	int r;
-
-	for (tries = 1;; tries++) {
-		r = seckey_file_lock(path, seckey_file_system_owner(&self),
-		    SECKEY_FILE_PUBLIC, lockp,
-		    diag);
-		if (r != SECKEY_ERR_LOCKED || tries >= LOCK_TRIES)
-			break;
-		seckey_sleep_ms(LOCK_WAIT_MS);
-	}
-	return r;
 }
 
 /* The rule, on rec, for use; what the sign-in comes to. */
@@ -340,8 +243,8 @@ seckey_counter_update(const char *state_dir, const char *rp_id,
 	if ((r = seckey_counter_path(state_dir, rp_id, key, path,
 	    sizeof(path), diag)) != SECKEY_OK)
 		return r;
-	make_folders(state_dir);
-	r = lock_waiting(path, &lock, diag);
+	seckey_state_make_folders(state_dir, SECKEY_COUNTERS_DIR);
+	r = seckey_state_lock(path, &lock, diag);
 	if (r == SECKEY_OK)
 		r = check_locked(lock, path, use, diag);
 	else if (geteuid() != 0 && r != SECKEY_ERR_NOMEM)
@@ -363,7 +266,7 @@ seckey_counter_unmark(const char *state_dir, const char *rp_id,
 	if ((r = seckey_counter_path(state_dir, rp_id, key, path,
 	    sizeof(path), diag)) != SECKEY_OK)
 		return r;
-	if ((r = lock_waiting(path, &lock, diag)) != SECKEY_OK) {
+	if ((r = seckey_state_lock(path, &lock, diag)) != SECKEY_OK) {
 		/* No folder: no record to clear. */
 		if (r == SECKEY_ERR_NOFOLDER)
 			r = SECKEY_ERR_NOENT;

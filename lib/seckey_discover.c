@@ -21,6 +21,7 @@
 #include "seckey_credman.h"
 #include "seckey_discover.h"
 #include "seckey_fido_err.h"
+#include "seckey_handles.h"
 #include "seckey_pubkey.h"
 #include "seckey_register.h"
 #include "seckey_time.h"
@@ -30,6 +31,7 @@
 struct seckey_discovery {
 	fido_assert_t	*assert;
 	char		**names;	/* count entries, NULL: none given */
+	bool		*indexed;	/* count: names[i] from the index */
 	size_t		 count;
 };
 
@@ -155,24 +157,44 @@ kcred_name(const struct seckey_kcred_list *list, const unsigned char *cred_id,
 	return NULL;
 }
 
+/* Answer i's name from the index into disc->names[i], if it has one. */
+static void
+indexed_name(struct seckey_discovery *disc, size_t i, const char *state_dir,
+    const char *rp_id)
+{
+	struct seckey_diag ignored;
+
+	/* A hint only: a record that cannot be read is no record. */
+	seckey_diag_clear(&ignored);
+	if (state_dir != NULL && seckey_handles_lookup(state_dir, rp_id,
+	    fido_assert_user_id_ptr(disc->assert, i),
+	    fido_assert_user_id_len(disc->assert, i), &disc->names[i],
+	    &ignored) == SECKEY_OK)
+		disc->indexed[i] = true;
+}
+
 /*
- * The user names: the assertion's, else credential management's.  A
- * key that gives neither leaves the name NULL, and that answer cannot
- * sign anyone in.
+ * The user names: the index's, else the assertion's, else credential
+ * management's.  A key that gives neither leaves the name NULL, and that
+ * answer cannot sign anyone in.
  */
 static int
 fill_names(struct seckey_discovery *disc, struct seckey_device *dev,
     const struct seckey_pin *pin, const struct seckey_signin_opts *opts,
-    struct seckey_diag *diag)
+    const char *state_dir, struct seckey_diag *diag)
 {
 	struct seckey_kcred_list *kcreds = NULL;
 	const char *name;
 	size_t i;
 	int r = SECKEY_OK;
 
-	if ((disc->names = calloc(disc->count, sizeof(char *))) == NULL)
+	if ((disc->names = calloc(disc->count, sizeof(char *))) == NULL ||
+	    (disc->indexed = calloc(disc->count, sizeof(bool))) == NULL)
 		return SECKEY_ERR_NOMEM;
 	for (i = 0; i < disc->count && r == SECKEY_OK; i++) {
+		indexed_name(disc, i, state_dir, opts->rp_id);
+		if (disc->names[i] != NULL)
+			continue;
 		name = fido_assert_user_name(disc->assert, i);
 		if (name == NULL && kcreds == NULL && pin != NULL)
 			r = seckey_credman_list_rp(dev, pin, opts->rp_id,
@@ -191,8 +213,8 @@ fill_names(struct seckey_discovery *disc, struct seckey_device *dev,
 
 int
 seckey_discover(struct seckey_device *dev, const struct seckey_pin *pin,
-    const struct seckey_signin_opts *opts, struct seckey_discovery **discp,
-    struct seckey_diag *diag)
+    const struct seckey_signin_opts *opts, const char *state_dir,
+    struct seckey_discovery **discp, struct seckey_diag *diag)
 {
 	struct seckey_discovery *disc = NULL;
 	int r = SECKEY_ERR_NOMEM, fido_r = FIDO_OK;
@@ -219,7 +241,7 @@ seckey_discover(struct seckey_device *dev, const struct seckey_pin *pin,
 	if ((r = check_answers(disc->assert, diag)) != SECKEY_OK)
 		goto fail;
 	disc->count = fido_assert_count(disc->assert);
-	if ((r = fill_names(disc, dev, pin, opts, diag)) != SECKEY_OK)
+	if ((r = fill_names(disc, dev, pin, opts, state_dir, diag)) != SECKEY_OK)
 		goto fail;
 	*discp = disc;
 	disc = NULL;
@@ -238,6 +260,20 @@ const char *
 seckey_discovery_user_name(const struct seckey_discovery *disc, size_t i)
 {
 	return disc != NULL && i < disc->count ? disc->names[i] : NULL;
+}
+
+bool
+seckey_discovery_indexed(const struct seckey_discovery *disc, size_t i)
+{
+	return disc != NULL && i < disc->count && disc->indexed[i];
+}
+
+const unsigned char *
+seckey_discovery_user_handle(const struct seckey_discovery *disc, size_t i,
+    size_t *lenp)
+{
+	*lenp = fido_assert_user_id_len(disc->assert, i);
+	return fido_assert_user_id_ptr(disc->assert, i);
 }
 
 const unsigned char *
@@ -305,6 +341,7 @@ seckey_discovery_free(struct seckey_discovery **discp)
 	for (i = 0; disc->names != NULL && i < disc->count; i++)
 		free(disc->names[i]);
 	free(disc->names);
+	free(disc->indexed);
 	fido_assert_free(&disc->assert);
 	free(disc);
 	*discp = NULL;

@@ -13,6 +13,7 @@
 #ifndef SECKEY_DISCOVER_H
 #define SECKEY_DISCOVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "seckey_device.h"
@@ -35,22 +36,31 @@ int seckey_discover_device(const struct seckey_signin_opts *opts,
 
 /*
  * The assertion with an empty allow list, with pin and a touch as opts
- * ask; every account's user name filled, from the assertion or, when
- * the key leaves it out (CTAP 2.1 gives names only with more than one
- * credential), from its credential management with the same PIN.
+ * ask; every account's user name filled: from the user handle index
+ * under state_dir (seckey_handles.h; NULL: none), else from the
+ * assertion or, when the key leaves it out (CTAP 2.1 gives names only
+ * with more than one credential), from its credential management with
+ * the same PIN.
  * Errors: SECKEY_ERR_NO_CREDENTIAL (no discoverable credential for
  * rp_id), SECKEY_ERR_PIN_*, SECKEY_ERR_TIMEOUT, SECKEY_ERR_DEVICE_LOST,
  * SECKEY_ERR_FIDO (an answer without a credential id or user handle).
  */
 int seckey_discover(struct seckey_device *dev, const struct seckey_pin *pin,
-    const struct seckey_signin_opts *opts, struct seckey_discovery **discp,
-    struct seckey_diag *diag);
+    const struct seckey_signin_opts *opts, const char *state_dir,
+    struct seckey_discovery **discp, struct seckey_diag *diag);
 
 size_t seckey_discovery_count(const struct seckey_discovery *disc);
 
 /* The account the key says answer i is for; NULL: it names none. */
 const char *seckey_discovery_user_name(const struct seckey_discovery *disc,
     size_t i);
+
+/* Did the user handle index name answer i's account? */
+bool seckey_discovery_indexed(const struct seckey_discovery *disc, size_t i);
+
+/* The user handle of answer i (never NULL). */
+const unsigned char *seckey_discovery_user_handle(
+    const struct seckey_discovery *disc, size_t i, size_t *lenp);
 
 /* The credential id of answer i (never NULL). */
 const unsigned char *seckey_discovery_cred_id(

@@ -12,6 +12,7 @@
 #include "seckey_assert.h"
 #include "seckey_counter.h"
 #include "seckey_discover.h"
+#include "seckey_handles.h"
 #include "seckey_probe.h"
 #include "seckey_signin.h"
 
@@ -268,8 +269,9 @@ seckey_signin(const struct seckey_policy *policy,
  */
 static int
 discover_accounts(const struct seckey_signin_opts *opts,
-    const struct seckey_signin_calls *calls, struct seckey_signin_found *found,
-    struct seckey_discovery **discp, struct seckey_diag *diag)
+    const char *state_dir, const struct seckey_signin_calls *calls,
+    struct seckey_signin_found *found, struct seckey_discovery **discp,
+    struct seckey_diag *diag)
 {
 	struct seckey_pin pin;
 	int r;
@@ -279,7 +281,7 @@ discover_accounts(const struct seckey_signin_opts *opts,
 		goto out;
 	if (opts->require_up && calls->touch != NULL)
 		calls->touch(calls->ctx);
-	r = seckey_discover(found->dev, &pin, opts, discp, diag);
+	r = seckey_discover(found->dev, &pin, opts, state_dir, discp, diag);
 	note_retries(found, r);
 out:
 	seckey_pin_wipe(&pin);
@@ -312,13 +314,59 @@ choose_account(const struct seckey_signin_calls *calls,
 	return SECKEY_OK;
 }
 
+/* Does list hold a discoverable credential under handle? */
+static bool
+holds_handle(const struct seckey_keylist *list, const unsigned char *handle,
+    size_t len)
+{
+	size_t i;
+
+	for (i = 0; list != NULL && i < list->count; i++)
+		if (list->keys[i]->user_handle_len == len &&
+		    memcmp(list->keys[i]->user_handle, handle, len) == 0)
+			return true;
+	return false;
+}
+
 /*
- * The account the key named for answer choice, and the entry of its own
- * key list for that credential.  The name is a claim only: the list
- * decides, and seckey_discovery_check() the rest.
+ * The index named an account whose list no longer holds the handle at
+ * all (the entry was deleted, the account renamed or removed): the
+ * record is stale, and root forgets it, so the next sign-in asks the
+ * key.  An account that lists the handle under another credential (a
+ * copy of its handle on someone's own key) keeps its record: nobody can
+ * make root forget a record that is right.
+ */
+static void
+forget_stale(const struct seckey_policy *policy,
+    const struct seckey_discovery *disc, size_t choice,
+    const struct seckey_keylist *list, struct seckey_diag *diag)
+{
+	struct seckey_diag ignored;
+	char why[SECKEY_DIAG_MSG_MAX];
+	const unsigned char *handle;
+	size_t len;
+
+	handle = seckey_discovery_user_handle(disc, choice, &len);
+	if (!seckey_discovery_indexed(disc, choice) ||
+	    holds_handle(list, handle, len) || geteuid() != 0)
+		return;
+	seckey_diag_clear(&ignored);
+	if (seckey_handles_forget(policy->state_dir, policy->rp_id, handle,
+	    len, &ignored) != SECKEY_OK)
+		return;
+	snprintf(why, sizeof(why), "%s", diag->msg);
+	seckey_diag_set(diag, NULL, 0, "%s (the user handle index named the "
+	    "account; its stale record is now removed)", why);
+}
+
+/*
+ * The account named for answer choice (by the index or the key), and
+ * the entry of its own key list for that credential.  The name is a
+ * claim only: the list decides, and seckey_discovery_check() the rest.
  */
 static int
-claimed_entry(const struct seckey_signin_calls *calls,
+claimed_entry(const struct seckey_policy *policy,
+    const struct seckey_signin_calls *calls,
     const struct seckey_discovery *disc, size_t choice,
     struct seckey_signin_found *found, struct seckey_diag *diag)
 {
@@ -335,7 +383,7 @@ claimed_entry(const struct seckey_signin_calls *calls,
 	}
 	if ((r = calls->account_keys(calls->ctx, name, &list,
 	    diag)) != SECKEY_OK)
-		return r;
+		goto out;
 	cred_id = seckey_discovery_cred_id(disc, choice, &len);
 	if ((found->key = seckey_keylist_find_cred(list, cred_id,
 	    len)) == NULL || found->key->user_handle_len == 0) {
@@ -343,9 +391,38 @@ claimed_entry(const struct seckey_signin_calls *calls,
 		seckey_diag_set(diag, NULL, 0, "the key list of the account "
 		    "the security key names does not hold its discoverable "
 		    "credential");
-		return SECKEY_ERR_NOT_OWNER;
+		r = SECKEY_ERR_NOT_OWNER;
 	}
-	return SECKEY_OK;
+out:
+	if (r == SECKEY_ERR_NOT_OWNER)
+		forget_stale(policy, disc, choice, list, diag);
+	return r;
+}
+
+/*
+ * The account has just proved it holds the credential: note its handle
+ * in the index, so the next sign-in needs no credential management to
+ * name it.  Only root may; and a failure costs the next sign-in those
+ * commands, never its result, so it is only noted.
+ */
+static void
+learn_handle(const struct seckey_policy *policy,
+    const struct seckey_discovery *disc, size_t choice,
+    const struct seckey_signin_calls *calls)
+{
+	struct seckey_diag why;
+	const unsigned char *handle;
+	size_t len;
+
+	if (geteuid() != 0)
+		return;
+	seckey_diag_clear(&why);
+	handle = seckey_discovery_user_handle(disc, choice, &len);
+	if (seckey_handles_learn(policy->state_dir, policy->rp_id, handle,
+	    len, seckey_discovery_user_name(disc, choice), &why) !=
+	    SECKEY_OK && calls->counter_event != NULL)
+		calls->counter_event(calls->ctx, SECKEY_SIGNIN_INDEX_NOT_KEPT,
+		    why.msg);
 }
 
 int
@@ -365,10 +442,11 @@ seckey_signin_usernameless(const struct seckey_policy *policy,
 	if (!opts.require_uv)
 		return SECKEY_ERR_INVAL;	/* the policy parser refuses it */
 	if ((r = seckey_discover_device(&opts, &found->dev, diag)) != SECKEY_OK ||
-	    (r = discover_accounts(&opts, calls, found, &disc,
-	    diag)) != SECKEY_OK ||
+	    (r = discover_accounts(&opts, policy->state_dir, calls, found,
+	    &disc, diag)) != SECKEY_OK ||
 	    (r = choose_account(calls, disc, &choice, diag)) != SECKEY_OK ||
-	    (r = claimed_entry(calls, disc, choice, found, diag)) != SECKEY_OK)
+	    (r = claimed_entry(policy, calls, disc, choice, found,
+	    diag)) != SECKEY_OK)
 		goto out;
 	if ((r = seckey_discovery_check(disc, choice, found->key, &opts,
 	    found->dev, diag)) != SECKEY_OK)
@@ -382,7 +460,9 @@ seckey_signin_usernameless(const struct seckey_policy *policy,
 	if ((r = check_model(policy, found, diag)) != SECKEY_OK ||
 	    (r = check_mark(policy, found, diag)) != SECKEY_OK)
 		goto out;
-	r = keep_counter(policy, calls, found, diag);
+	if ((r = keep_counter(policy, calls, found, diag)) == SECKEY_OK &&
+	    !seckey_discovery_indexed(disc, choice))
+		learn_handle(policy, disc, choice, calls);
 out:
 	seckey_discovery_free(&disc);
 	return r;

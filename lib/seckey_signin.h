@@ -33,7 +33,7 @@
 /* The most accounts of one key a user is asked to choose from. */
 #define SECKEY_USERNAMELESS_ACCOUNTS_MAX	16
 
-/* What the counter step tells the caller, when the sign-in goes on. */
+/* What the state steps tell the caller, when the sign-in goes on. */
 enum seckey_signin_event {
 	/* The counter did not increase; counter_policy = "log". */
 	SECKEY_SIGNIN_CLONE_LOGGED,
@@ -41,6 +41,8 @@ enum seckey_signin_event {
 	SECKEY_SIGNIN_NOT_UPDATED,
 	/* The record could not be read (not root): nothing checked. */
 	SECKEY_SIGNIN_NOT_CHECKED,
+	/* Root could not note the user handle in the index (usernameless). */
+	SECKEY_SIGNIN_INDEX_NOT_KEPT,
 };
 
 /* The caller's part wherever the user is involved; NULL: nothing said. */
@@ -57,7 +59,7 @@ struct seckey_signin_calls {
 	int	(*read_pin)(void *ctx, struct seckey_pin *pin);
 	/* The key is about to wait for a touch. */
 	void	(*touch)(void *ctx);
-	/* A counter event; what says it, with the record's path. */
+	/* A counter or index event; what says it, with the record's path. */
 	void	(*counter_event)(void *ctx, enum seckey_signin_event event,
 		    const char *what);
 	/*

@@ -285,6 +285,12 @@ log_counter_event(void *ctx, enum seckey_signin_event event, const char *what)
 		    "of security key \"%s\" not checked, its record cannot be "
 		    "read (not root): %s", s->user.name, name, what);
 		break;
+	case SECKEY_SIGNIN_INDEX_NOT_KEPT:
+		module_log(s->pamh, LOG_NOTICE, "user %s: the user handle of "
+		    "security key \"%s\" was not noted in the index (the next "
+		    "sign-in without a user name asks the key): %s",
+		    s->user.name, name, what);
+		break;
 	}
 }
 

@@ -8,9 +8,9 @@
 . "$top_srcdir/tests/sh/tap.sh"
 . "$top_srcdir/tests/sh/virtkey.sh"
 . "$top_srcdir/tests/sh/seckeycli.sh"
-plan 15
+plan 18
 
-state="$TEST_TMP/state"
+state="$TEST_TMP/key"
 logs="$TEST_TMP/logs"
 keys=$(keys_of "$SK_USER")
 export keys logs SK_RP
@@ -35,6 +35,11 @@ handle=$(sed -n 's/^  user_handle = "\(.*\)" .*$/\1/p' "$keys")
 is "$(printf '%s' "$handle" | base64 -d | wc -c)" 32 "the key list records a 32-byte user handle"
 unlike "$(printf '%s' "$handle" | base64 -d | tr -d '\0')" "$SK_USER" "which is not the user name"
 cred=$(sed -n 's/^  credential = "\(.*\)"$/\1/p' "$keys")
+hrecord="$TEST_TMP/state/handles/$( { printf '%s\0' "$SK_RP"; printf '%s' "$handle" | base64 -d; } | sha256sum | cut -d' ' -f1)"
+if sk_need_root 1 "the user handle index is root's"; then
+	is "$(sed -n 's/^user //p' "$hrecord" 2>&1)" "$SK_USER" \
+		"root's registration notes the handle in the user handle index"
+fi
 
 vk --state "$state" --resident 8 -- 'echo 1234 | '"$NOTTY"' fido2-token -L -k "$SK_RP" "$DEV0"'
 is "$rc" 0 "fido2-token -L -k lists the credentials of the machine's RP"
@@ -50,3 +55,10 @@ like "$out" "$SK_USER +Desk key" "seckey key-credentials names the user and the 
 vk --state "$state" --resident 8 -- 'printf "1234\n" | sk register --discoverable --name "Again"'
 is "$rc" 1 "the same key again is refused"
 like "$err" 'already registered as "Desk key"' "as already registered"
+
+# --- delete ------------------------------------------------------------------
+vk --state "$state" --resident 8 -- 'sk delete --yes "Desk key"'
+is "$rc" 0 "deleting the discoverable entry succeeds"
+if sk_need_root 1 "the user handle index is root's"; then
+	ok "$([ ! -e "$hrecord" ] && echo 0 || echo 1)" "and root's delete removes its user handle index record"
+fi

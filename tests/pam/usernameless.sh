@@ -13,7 +13,7 @@
 . "$top_srcdir/tests/sh/pamenv.sh"
 pam_env_check
 . "$top_srcdir/tests/sh/seckeyenv.sh"
-plan 43
+plan 56
 
 pam_add_user alice 4242
 pam_add_user bob 4243
@@ -52,6 +52,40 @@ like "$err" 'user alice: named by the discoverable credential of security key "B
 like "$(cat "$logs/key0.log")" 'getAssertion up=1 uv=0 pinauth=1 allow=0 status=0x00' \
 	"the key got one assertion with an empty allow list, with the PIN"
 
+# --- the user handle index --------------------------------------------
+# One account: the key gives no name with the assertion (CTAP 2.1), so
+# the first sign-in asks its credential management; root then notes the
+# handle, and the next sign-in is named by the index.
+hrecord="$STATE_DIR/handles/$( { printf '%s\0' "$RP"; printf '%s' "$alice_handle" | base64 -d; } | sha256sum | cut -d' ' -f1)"
+like "$(cat "$logs/key0.log")" 'credMgmt\.enumerateCredentialsBegin' \
+	"the first time, the key's credential management names the single account"
+if [ "$(id -u)" -eq 0 ]; then
+	is "$(cat "$hrecord" 2>&1)" "# pam_seckey user handle index record; see pam_seckey(8)
+version 1
+user alice" "root notes alice's user handle in the index"
+	is "$(stat -c '%a %U' "$hrecord") $(stat -c %a "$STATE_DIR/handles")" "644 root 711" \
+		"a record of root's, 0644, in a folder users cannot list"
+	rvk "$shared" 'printf "1234\n" | '"$nameless"
+	like "$out" 'user: alice$' "the next sign-in signs alice in again"
+	unlike "$(cat "$logs/key0.log")" 'credMgmt' "named by the index: no credential management"
+	is "$(grep -c ' CBOR ' "$logs/key0.log")" 4 \
+		"4 commands: getInfo, key agreement, the PIN token, the assertion"
+	is "$(grep -c '^echo-off:' <<<"$out")" 1 "the PIN is asked once"
+	# A record naming an account that does not list the handle (renamed,
+	# or its entry deleted by the user) is stale.
+	printf '# pam_seckey user handle index record; see pam_seckey(8)\nversion 1\nuser bob\n' > "$hrecord"
+	rvk "$shared" 'printf "1234\n" | '"$nameless"
+	like "$out" 'authenticate: PAM_AUTH_ERR'$'\n' "a stale record naming bob refuses: bob does not hold the credential"
+	like "$err" 'the account bob the security key names has no key registered \(the user handle index named the account; its stale record is now removed\)' \
+		"syslog says so, and that the stale record is removed"
+	ok "$([ ! -e "$hrecord" ] && echo 0 || echo 1)" "the record is gone"
+	rvk "$shared" 'printf "1234\n" | '"$nameless"
+	like "$out" 'user: alice$' "the next sign-in asks the key again and signs alice in"
+	like "$(cat "$hrecord" 2>&1)" 'user alice$' "and the index names alice again"
+else
+	for i in 1 2 3 4 5 6 7 8 9 10 11; do skip "the index is root's (needs root)"; done
+fi
+
 # --- two accounts on one key: the choice -----------------------------
 rvk "$shared" 'echo 1234 | "$ENROLL" --device "$DEV0" --rp "$RP" --name "Blue key" --out "$BOB_KEYS" --resident bob'
 is "$rc" 0 "bob puts a discoverable credential on the same key"
@@ -79,6 +113,11 @@ like "$out" 'user: \(none\)$' "PAM_USER stays unset"
 like "$err" "refused a discoverable credential its account does not hold: the key named account alice: the key list of the account the security key names does not hold" \
 	"syslog says alice's list does not hold that credential"
 unlike "$err" 'user alice:' "and does not log it as alice's sign-in"
+if [ "$(id -u)" -eq 0 ]; then
+	like "$(cat "$hrecord" 2>&1)" 'user alice$' "a copy of alice's handle cannot make root forget her record"
+else
+	skip "the index is root's (needs root)"
+fi
 
 # --- bob's registered key carrying alice's handle ---------------------
 rvk "$bobs" "$setpin"' && echo 1234 | "$ENROLL" --device "$DEV0" --rp "$RP" --name "Red key" --out "$BOB_KEYS" --resident alice --handle "'"$alice_handle"'"'
