@@ -27,6 +27,8 @@
 #include "seckey_time.h"
 
 #define DISCOVER_POLL_MS	200
+/* How long each key is listened to in turn while the user chooses one. */
+#define SELECT_POLL_MS		50
 
 struct seckey_discovery {
 	fido_assert_t	*assert;
@@ -55,9 +57,26 @@ open_capable(const char *path, long long left,
 	return SECKEY_OK;
 }
 
-/* One look at the plugged keys. */
+/* The keys of one look, the capable ones open. */
+struct capable {
+	struct seckey_device	*devs[SECKEY_DISCOVER_KEYS_MAX];
+	bool			 waiting[SECKEY_DISCOVER_KEYS_MAX];
+	size_t			 count;
+};
+
+static void
+capable_free(struct capable *keys)
+{
+	size_t i;
+
+	for (i = 0; i < keys->count; i++)
+		seckey_device_free(&keys->devs[i]);
+	keys->count = 0;
+}
+
+/* One look at the plugged keys: every capable one, opened. */
 static int
-discover_round(long long deadline, struct seckey_device **devp,
+discover_round(long long deadline, struct capable *keys,
     struct seckey_diag *diag)
 {
 	char **paths = NULL;
@@ -67,12 +86,90 @@ discover_round(long long deadline, struct seckey_device **devp,
 
 	if ((r = seckey_device_paths(&paths, &count, diag)) != SECKEY_OK)
 		return r;
-	r = SECKEY_ERR_NO_DEVICE;
-	for (i = 0; i < count && r == SECKEY_ERR_NO_DEVICE; i++)
-		if ((left = deadline - seckey_now_ms()) > 0)
-			r = open_capable(paths[i], left, devp, diag);
+	for (i = 0; i < count && keys->count < SECKEY_DISCOVER_KEYS_MAX &&
+	    r != SECKEY_ERR_NOMEM; i++) {
+		if ((left = deadline - seckey_now_ms()) <= 0)
+			break;
+		r = open_capable(paths[i], left, &keys->devs[keys->count],
+		    diag);
+		if (r == SECKEY_OK)
+			keys->count++;
+	}
 	seckey_device_paths_free(&paths);
-	return r;
+	if (r == SECKEY_ERR_NOMEM)
+		return r;
+	return keys->count > 0 ? SECKEY_OK : SECKEY_ERR_NO_DEVICE;
+}
+
+/* Ask every key for a touch; those that cannot ask are left out. */
+static size_t
+touch_begin(struct capable *keys)
+{
+	size_t i, asked = 0;
+
+	for (i = 0; i < keys->count; i++) {
+		keys->waiting[i] = fido_dev_get_touch_begin(keys->devs[i]->dev) ==
+		    FIDO_OK;
+		asked += keys->waiting[i];
+	}
+	return asked;
+}
+
+/* Poll the keys asked until one is touched; its index, or count. */
+static size_t
+touched_key(struct capable *keys, long long deadline)
+{
+	size_t i, asked;
+	int touched;
+
+	do {
+		asked = 0;
+		for (i = 0; i < keys->count; i++) {
+			if (!keys->waiting[i])
+				continue;
+			touched = 0;
+			/* An error: the key was pulled out, or gave up. */
+			if (fido_dev_get_touch_status(keys->devs[i]->dev,
+			    &touched, SELECT_POLL_MS) != FIDO_OK)
+				keys->waiting[i] = false;
+			else if (touched)
+				return i;
+			asked += keys->waiting[i];
+		}
+	} while (asked > 0 && seckey_now_ms() < deadline);
+	return keys->count;
+}
+
+/*
+ * Several capable keys: the one the user touches (CTAP 2.1
+ * authenticatorSelection, or what libfido2 sends an older key to the
+ * same end).  The others are told to stop waiting, and closed.
+ */
+static int
+select_by_touch(struct capable *keys, const struct seckey_signin_opts *opts,
+    long long deadline, struct seckey_device **devp, struct seckey_diag *diag)
+{
+	size_t chosen = keys->count, i;
+
+	if (touch_begin(keys) > 0) {
+		if (opts->selecting != NULL)
+			opts->selecting(opts->ctx);
+		chosen = touched_key(keys, deadline);
+	}
+	for (i = 0; i < keys->count; i++)
+		if (i != chosen && keys->waiting[i])
+			(void)fido_dev_cancel(keys->devs[i]->dev);
+	if (chosen == keys->count) {
+		seckey_diag_set(diag, NULL, 0, "%zu security keys that can hold "
+		    "discoverable credentials are plugged in, and none was "
+		    "touched to choose one within %d s", keys->count,
+		    opts->timeout_ms / 1000);
+		return SECKEY_ERR_TIMEOUT;
+	}
+	*devp = keys->devs[chosen];
+	keys->devs[chosen] = keys->devs[keys->count - 1];
+	keys->count--;
+	return SECKEY_OK;
 }
 
 int
@@ -80,12 +177,14 @@ seckey_discover_device(const struct seckey_signin_opts *opts,
     struct seckey_device **devp, struct seckey_diag *diag)
 {
 	long long deadline = seckey_now_ms() + opts->timeout_ms, left;
+	struct capable keys;
 	bool told = false;
 	int r;
 
 	*devp = NULL;
+	memset(&keys, 0, sizeof(keys));
 	for (;;) {
-		r = discover_round(deadline, devp, diag);
+		r = discover_round(deadline, &keys, diag);
 		left = deadline - seckey_now_ms();
 		if (r != SECKEY_ERR_NO_DEVICE || left <= 0 || opts->no_wait)
 			break;
@@ -99,6 +198,12 @@ seckey_discover_device(const struct seckey_signin_opts *opts,
 		seckey_diag_set(diag, NULL, 0, "no security key that can hold "
 		    "discoverable credentials was found within %d s",
 		    opts->timeout_ms / 1000);
+	if (r == SECKEY_OK && keys.count == 1) {
+		*devp = keys.devs[0];
+		keys.count = 0;
+	} else if (r == SECKEY_OK)
+		r = select_by_touch(&keys, opts, deadline, devp, diag);
+	capable_free(&keys);
 	return r;
 }
 

@@ -25,11 +25,16 @@
 /* The answers of one assertion with an empty allow list. */
 struct seckey_discovery;
 
+/* The most plugged keys one look considers. */
+#define SECKEY_DISCOVER_KEYS_MAX	8
+
 /*
- * The first plugged key that can keep protected discoverable
- * credentials (seckey_device_can_discover()), waiting up to
- * opts->timeout_ms and calling opts->waiting once when none is there
- * yet.  SECKEY_ERR_NO_DEVICE when none came.
+ * The plugged key that can keep protected discoverable credentials
+ * (seckey_device_can_discover()), waiting up to opts->timeout_ms and
+ * calling opts->waiting once when none is there yet.  With several
+ * such keys, the one the user touches (opts->selecting is called once,
+ * the moment to say so).  SECKEY_ERR_NO_DEVICE when none came,
+ * SECKEY_ERR_TIMEOUT when none of several was touched.
  */
 int seckey_discover_device(const struct seckey_signin_opts *opts,
     struct seckey_device **devp, struct seckey_diag *diag);

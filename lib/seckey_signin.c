@@ -27,6 +27,7 @@ signin_opts(const struct seckey_policy *policy,
 	opts->timeout_ms = (int)policy->timeout * 1000;
 	opts->waiting = calls->waiting;
 	opts->probe_refused = calls->probe_refused;
+	opts->selecting = calls->selecting;
 	opts->ctx = calls->ctx;
 }
 

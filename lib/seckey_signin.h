@@ -59,6 +59,11 @@ struct seckey_signin_calls {
 	int	(*read_pin)(void *ctx, struct seckey_pin *pin);
 	/* The key is about to wait for a touch. */
 	void	(*touch)(void *ctx);
+	/*
+	 * seckey_signin_usernameless() only: several capable keys are
+	 * plugged in, the user is to touch the one to use.
+	 */
+	void	(*selecting)(void *ctx);
 	/* A counter or index event; what says it, with the record's path. */
 	void	(*counter_event)(void *ctx, enum seckey_signin_event event,
 		    const char *what);

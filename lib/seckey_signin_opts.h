@@ -36,7 +36,13 @@ struct seckey_signin_opts {
 	 * the PIN, and goes on looking.
 	 */
 	void		(*probe_refused)(void *ctx, const char *why);
-	void		*ctx;		/* handed to both */
+	/*
+	 * The sign-in without a user name only: several keys that can hold
+	 * discoverable credentials are plugged in, and the user is to touch
+	 * the one to use (called once).  NULL: nobody is told.
+	 */
+	void		(*selecting)(void *ctx);
+	void		*ctx;		/* handed to all three */
 };
 
 #endif /* SECKEY_SIGNIN_OPTS_H */

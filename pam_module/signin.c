@@ -459,6 +459,16 @@ usernameless_outcome(struct signin *s, int r)
 	}
 }
 
+/* Several keys could name the account: the user touches one. */
+static void
+cue_select(void *ctx)
+{
+	struct signin *s = ctx;
+
+	conv_cue(s->pamh, "Several security keys are plugged in: touch the "
+	    "one to sign in with.");
+}
+
 /*
  * The key names the account; seckey_signin_usernameless() proves it
  * against that account's own list.  PAM_USER is set only then.
@@ -470,6 +480,7 @@ use_key_usernameless(struct signin *s)
 		.waiting = cue_insert,
 		.read_pin = ask_pin,
 		.touch = cue_touch,
+		.selecting = cue_select,
 		.counter_event = log_counter_event,
 		.choose = ask_choice,
 		.account_keys = claimed_keys,

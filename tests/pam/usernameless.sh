@@ -7,13 +7,15 @@
 # a credential minted with alice's handle and name on an unregistered
 # key; bob's registered key carrying alice's handle; a key holding no
 # account; a service not listed; a user already set; sshd, su and sudo
-# refused even when listed; a remote host.
+# refused even when listed; a remote host; the user handle index (learned,
+# used, a stale record removed, a right one kept); two capable keys, the
+# one touched chosen, and neither touched.
 . "$top_srcdir/tests/sh/tap.sh"
 . "$top_srcdir/tests/sh/virtkey.sh"
 . "$top_srcdir/tests/sh/pamenv.sh"
 pam_env_check
 . "$top_srcdir/tests/sh/seckeyenv.sh"
-plan 56
+plan 64
 
 pam_add_user alice 4242
 pam_add_user bob 4243
@@ -159,3 +161,24 @@ for svc in sshd su sudo; do
 		"$svc in usernameless_services is a configuration error"
 done
 like "$out" 'authenticate: PAM_SERVICE_ERR$' "which fails closed"
+
+# --- several keys that can hold accounts: the one the user touches -----
+# Last: the second key is a copy of alice's, whose counter then runs ahead.
+two="$TEST_TMP/two"
+mkdir -p "$two"
+cp "$empty/key0.state" "$two/key0.state"
+cp "$shared/key0.state" "$two/key1.state"
+policy 'usernameless_services = {"gdm-seckey"}'
+rm -rf "$logs"
+vk --keys 2 --state "$two" --resident 8 --touch never,now --log-dir "$logs" -- 'printf "1234\n'"$((3 - bob_number))"'\n" | '"$nameless"
+like "$out" 'info: Several security keys are plugged in: touch the one to sign in with\.' \
+	"two capable keys: the user is asked to touch the one to use"
+like "$out" 'authenticate: PAM_SUCCESS'$'\n' "touching alice's key (bob's account on it too) signs her in"
+like "$out" 'user: alice$' "as alice"
+unlike "$(cat "$logs/key0.log")" 'getAssertion|clientPIN' "the key not touched is never asked for the PIN or an assertion"
+like "$(cat "$logs/key1.log")" 'getAssertion up=1 uv=0 pinauth=1 allow=0 status=0x00' "the touched one is"
+rm -rf "$logs"
+vk --keys 2 --state "$two" --resident 8 --touch never --log-dir "$logs" -- 'printf "1234\n" | '"$nameless"
+like "$out" 'authenticate: PAM_AUTH_ERR'$'\n' "neither key touched in time: refused"
+unlike "$(cat "$logs/key0.log" "$logs/key1.log")" 'clientPIN|getAssertion' "and no key was asked for the PIN"
+like "$err" 'none was touched to choose one' "syslog says why"
