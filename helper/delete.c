@@ -17,8 +17,12 @@
 #include <unistd.h>
 
 #include "helper.h"
+#include "seckey_base64.h"
 #include "seckey_handles.h"
 #include "seckey_probe.h"
+
+/* The ID "seckey key-credentials list" prints: a start of the id. */
+#define KCRED_ID_LEN	12
 
 struct target {
 	const struct helper_ctx	*ctx;
@@ -26,6 +30,8 @@ struct target {
 	bool			 on_key;	/* a key plugged in holds it */
 	unsigned char		*handle;	/* its user handle, or NULL */
 	size_t			 handle_len;
+	/* Discoverable: the start of its id, as key-credentials prints it. */
+	char			 kcred_id[KCRED_ID_LEN + 1];
 };
 
 /*
@@ -55,6 +61,19 @@ plugged_holds(const struct helper_ctx *ctx, struct seckey_key *key)
 	return holds;
 }
 
+/* A discoverable credential's ID for key-credentials, else "". */
+static void
+kcred_id(const struct seckey_key *key, char *id, size_t size)
+{
+	char *b64 = NULL;
+
+	id[0] = '\0';
+	if (key->user_handle_len > 0 && seckey_base64_encode(key->cred_id,
+	    key->cred_id_len, &b64) == SECKEY_OK)
+		snprintf(id, size, "%s", b64);
+	free(b64);
+}
+
 static int
 delete_entry(struct seckey_keylist *list, void *arg, struct seckey_diag *diag)
 {
@@ -70,6 +89,7 @@ delete_entry(struct seckey_keylist *list, void *arg, struct seckey_diag *diag)
 	    diag)) != SECKEY_OK)
 		return r;
 	target->on_key = plugged_holds(target->ctx, key);
+	kcred_id(key, target->kcred_id, sizeof(target->kcred_id));
 	if (key->user_handle_len > 0 && (target->handle = malloc(
 	    key->user_handle_len)) != NULL) {
 		memcpy(target->handle, key->user_handle, key->user_handle_len);
@@ -160,6 +180,7 @@ cmd_delete(struct helper_ctx *ctx, int argc, char **argv)
 	target.on_key = false;
 	target.handle = NULL;
 	target.handle_len = 0;
+	target.kcred_id[0] = '\0';
 	seckey_diag_clear(&diag);
 	r = seckey_store_update(ctx->store, 0, delete_entry, &target, &diag);
 	if (r == SECKEY_OK)
@@ -167,7 +188,13 @@ cmd_delete(struct helper_ctx *ctx, int argc, char **argv)
 	free(target.handle);
 	if (r != SECKEY_OK)
 		return helper_key_fail(ctx, r, name, NULL, &diag);
-	if (target.on_key)
+	if (target.on_key && target.kcred_id[0] != '\0')
+		helper_msg("deleted \"%s\"; the security key itself still holds "
+		    "the discoverable credential: register it again with "
+		    "\"seckey register --discoverable\", or erase it from the "
+		    "key with \"seckey key-credentials delete %s\"", name,
+		    target.kcred_id);
+	else if (target.on_key)
 		helper_msg("deleted \"%s\"; the security key itself still holds "
 		    "the credential: register it again with \"seckey "
 		    "register\", or erase it with \"seckey reset\"", name);

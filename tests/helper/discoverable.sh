@@ -8,7 +8,7 @@
 . "$top_srcdir/tests/sh/tap.sh"
 . "$top_srcdir/tests/sh/virtkey.sh"
 . "$top_srcdir/tests/sh/seckeycli.sh"
-plan 18
+plan 21
 
 state="$TEST_TMP/key"
 logs="$TEST_TMP/logs"
@@ -59,6 +59,12 @@ like "$err" 'already registered as "Desk key"' "as already registered"
 # --- delete ------------------------------------------------------------------
 vk --state "$state" --resident 8 -- 'sk delete --yes "Desk key"'
 is "$rc" 0 "deleting the discoverable entry succeeds"
+kid=$(printf '%s' "$cred" | cut -c1-12)
+is "$err" "seckey: deleted \"Desk key\"; the security key itself still holds the discoverable credential: register it again with \"seckey register --discoverable\", or erase it from the key with \"seckey key-credentials delete $kid\"" \
+	"the user is told the key still holds it, and the command that erases it"
+vk --state "$state" --resident 8 -- 'printf "1234\n" | sk key-credentials delete --yes '"$kid"' && echo 1234 | '"$NOTTY"' fido2-token -L -k "$SK_RP" "$DEV0"'
+like "$err" $'\nseckey: credential deleted\n' "that command erases it"
+like "$err" 'fido_credman_get_dev_rk: FIDO_ERR_NO_CREDENTIALS' "fido2-token finds no credential of the machine left on the key"
 if sk_need_root 1 "the user handle index is root's"; then
 	ok "$([ ! -e "$hrecord" ] && echo 0 || echo 1)" "and root's delete removes its user handle index record"
 fi
