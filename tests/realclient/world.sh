@@ -3,13 +3,15 @@
 #
 # Nothing here may reach the machine: /etc, /usr/share/pam-configs and
 # /var/lib/pam are overlays whose changes live in a tmpfs; /run, /tmp,
-# /var/tmp and /var/log are fresh tmpfs mounts.  All of it goes away with
-# the namespace.
+# /var/tmp and /var/log are fresh tmpfs mounts; /dev is a tmpfs with the
+# machine's device nodes bound in, a devpts of its own and the world's
+# /dev/log.  All of it goes away with the namespace.
 #
 #   world_setup            the mounts, host name, users, sudoers, policy,
 #                          /etc/ld.so.preload, a key with alice's credential
 #   policy LINES           /etc/security/pam_seckey.conf: enabled, rp_id,
-#                          timeout 3, then LINES
+#                          timeout 3, state_dir in the world's /run (never
+#                          the machine's /var/lib/seckey), then LINES
 #   use_stack NAME         /etc/pam.d/{su,sudo,login,sshd} for NAME:
 #                          passwordless, two-factor (conf/examples), nokey
 #                          (the passwordless example without pam_seckey),
@@ -17,12 +19,22 @@
 #                          pam-auth-update from conf/pam-auth-update)
 #   plug_key / unplug_key  the virtual key with alice's credential, PIN
 #                          1234, 8 retries, fresh each time it is plugged
+#   plug_rk_key NAME       a key that holds discoverable credentials, fresh
+#                          from greeter_setup: "greeter" (alice's, in her
+#                          key list) or "rogue" (alice's name and user
+#                          handle, in nobody's list); its requests logged
+#                          in $W/key.log
+#   greeter_setup          those two keys, and /etc/pam.d/gdm-seckey as
+#                          pam_seckey(8) shows it, for a display manager
 #   retries                the PIN retries the plugged key reports
 #   sshd_start             sshd on 127.0.0.1:$SSH_PORT (stopped at exit)
+#   SYSLOG                 every syslog(3) line of the world, as written
+#                          to /dev/log (a listener of the world's own)
 #   dialog NAME RULES... -- CMD...
 #                          dialog.exp with RULES (pairs REGEX ANSWER);
 #                          sets rc and transcript (carriage returns gone)
-#   world_stop             stops the key and sshd (the EXIT trap calls it)
+#   world_stop             stops the key, sshd and the syslog listener (the
+#                          EXIT trap calls it)
 #
 # REALCLIENT_INSTALLED=yes: the installed packages' pam_seckey.so (named
 # as an administrator names it, found in libpam's module folder) and
@@ -41,6 +53,7 @@ SHIM="$top_builddir/tests/virtkey/.libs/virtkey_shim.so"
 VIRTKEY="$top_builddir/tests/virtkey/virtkey"
 DIALOG="$top_srcdir/tests/realclient/dialog.exp"
 ENROLL="$top_srcdir/tests/progs/enroll-key"
+PAMDRIVER="$top_builddir/tests/progs/pamdriver"
 
 HOST=seckey-realclient
 RP=pam://realclient.test
@@ -54,8 +67,10 @@ POLICY=/etc/security/pam_seckey.conf
 PIN=1234
 ALICE_PW='alice-Pw.7731'
 BOB_PW='bob-Pw.2210'
+SYSLOG=$W/syslog
 key_pid=""
 sshd_pid=""
+syslog_pid=""
 
 # mount_overlay DIR: DIR becomes writable, its changes kept in $W/ov.
 mount_overlay() {
@@ -101,13 +116,38 @@ cover() {
 	done <<<"$trees"
 }
 
+# A /dev of the world's own, so that /dev/log can be the world's socket
+# without a file made in the machine's /dev: the machine's entries bound
+# into a tmpfs, and a new devpts instance for the terminals (a bound
+# /dev/ptmx would not find it).
+dev_setup() {
+	local hold="$W/dev" entry name tty_gid
+	tty_gid=$(getent group tty | cut -d: -f3)
+	mkdir -p "$hold" && mount --rbind /dev "$hold" &&
+	    mount -t tmpfs -o mode=0755 realclient-dev /dev || return 1
+	for entry in "$hold"/*; do
+		name=${entry##*/}
+		case "$name" in pts|ptmx|log) continue ;; esac
+		if [ -L "$entry" ]; then
+			cp -P "$entry" "/dev/$name"
+		elif [ -d "$entry" ]; then
+			mkdir "/dev/$name" && mount --rbind "$entry" "/dev/$name"
+		else
+			touch "/dev/$name" && mount --bind "$entry" "/dev/$name"
+		fi || return 1
+	done
+	mkdir -m 0755 /dev/pts &&
+	    mount -t devpts -o "newinstance,ptmxmode=0666,mode=0620${tty_gid:+,gid=$tty_gid}" \
+	    realclient-pts /dev/pts && ln -s pts/ptmx /dev/ptmx
+}
+
 world_mounts() {
 	cover /run run 0755 && cover /tmp tmp 1777 &&
 	    cover /var/tmp vartmp 1777 && cover /var/log log 0755 || return 1
 	if [ -d /var/lib/sudo ]; then
 		mount -t tmpfs -o mode=0711 realclient-sudo /var/lib/sudo || return 1
 	fi
-	mkdir -p -m 0755 "$W" || return 1
+	mkdir -p -m 0755 "$W" && dev_setup || return 1
 	local dir
 	for dir in $WORLD_OVERLAYS; do
 		mount_overlay "$dir" || return 1
@@ -175,9 +215,10 @@ use_stack() {
 	done
 }
 
+# key_start [ARGS...]: the virtual key on $W/key.state, with ARGS.
 key_start() {
 	"$VIRTKEY" --socket "$KEY_SOCK" --state "$W/key.state" --touch now \
-	    --touch-timeout 5000 </dev/null >>"$W/virtkey.log" 2>&1 &
+	    --touch-timeout 5000 "$@" </dev/null >>"$W/virtkey.log" 2>&1 &
 	key_pid=$!
 	local t
 	for ((t = 0; t < 500; t++)); do
@@ -204,6 +245,15 @@ plug_key() {
 	cp "$W/key.golden" "$W/key.state" && key_start
 }
 
+# Discoverable credentials need slots; requests are logged to show the
+# allow lists the module sent.
+RK_ARGS=(--resident 8 --log "$W/key.log")
+plug_rk_key() {
+	unplug_key
+	: > "$W/key.log"
+	cp "$W/$1.golden" "$W/key.state" && key_start "${RK_ARGS[@]}"
+}
+
 retries() {
 	fido2-token -I "$KEY_DEV" 2>/dev/null | sed -n 's/^pin retries: //p'
 }
@@ -221,6 +271,42 @@ key_setup() {
 	chown -R alice:alice "$HOMES/alice/.config"
 	unplug_key
 	cp "$W/key.state" "$W/key.golden"
+}
+
+# rk_key_setup NAME ENROLL-ARGS...: a fresh key that holds discoverable
+# credentials, PIN 1234, one credential made by enroll-key (fido2-cred)
+# with ENROLL-ARGS; kept as $W/NAME.golden.
+rk_key_setup() {
+	local name=$1
+	shift
+	unplug_key
+	rm -f "$W/key.state"
+	key_start "${RK_ARGS[@]}" || return 1
+	printf '%s\n%s\n' "$PIN" "$PIN" | setsid -w fido2-token -S "$KEY_DEV" \
+	    >/dev/null 2>&1 || return 1
+	echo "$PIN" | "$ENROLL" --device "$KEY_DEV" --rp "$RP" "$@" || return 1
+	unplug_key
+	cp "$W/key.state" "$W/$name.golden"
+}
+
+# The service a display manager's greeter starts PAM in without a user
+# name, as pam_seckey(8) shows it (the literal block after its
+# "# /etc/pam.d/gdm-seckey" line), the module named as the other stacks
+# name it.
+GREETER_SVC=gdm-seckey
+greeter_setup() {
+	local list="$HOMES/alice/.config/seckey/keys.conf" handle
+	rk_key_setup greeter --name "Green key" --out "$list" \
+	    --resident alice || return 1
+	chown alice:alice "$list" && chmod 0600 "$list" || return 1
+	handle=$(sed -n 's/^  user_handle = "\(.*\)"$/\1/p' "$list")
+	[ "$(printf '%s' "$handle" | base64 -d | wc -c)" -eq 32 ] || return 1
+	rk_key_setup rogue --name "Rogue key" --out "$W/rogue.conf" \
+	    --resident alice --handle "$handle" || return 1
+	sed -n '/^# \/etc\/pam\.d\/'"$GREETER_SVC"'$/,/^\.Ed$/p' \
+	    "$top_srcdir/man/pam_seckey.8" | sed '$d' > "$W/greeter.example"
+	grep -q '^auth .*pam_seckey\.so' "$W/greeter.example" || return 1
+	render "$W/greeter.example" > "/etc/pam.d/$GREETER_SVC"
 }
 
 sudoers_setup() {
@@ -270,8 +356,38 @@ sshd_start() {
 	return 1
 }
 
+# The world's syslog daemon: each datagram on /dev/log, one line in
+# $SYSLOG ("<PRI>DATE IDENT[PID]: TEXT", as syslog(3) sends it).
+syslog_start() {
+	perl -MSocket -MIO::Socket::UNIX -e '
+		my $sock = IO::Socket::UNIX->new(Type => SOCK_DGRAM,
+		    Local => "/dev/log") or die "cannot listen on /dev/log: $!\n";
+		chmod 0666, "/dev/log";
+		open(my $out, ">>", $ARGV[0]) or die "$ARGV[0]: $!\n";
+		$out->autoflush(1);
+		my $msg;
+		while (defined $sock->recv($msg, 65536)) {
+			$msg =~ s/\n*\z/\n/;
+			print $out $msg;
+		}' "$SYSLOG" </dev/null 2>>"$W/syslog.err" &
+	syslog_pid=$!
+	local t
+	for ((t = 0; t < 500; t++)); do
+		[ -S /dev/log ] && return 0
+		kill -0 "$syslog_pid" 2>/dev/null || break
+		sleep 0.01
+	done
+	echo "the syslog listener did not start" >&2
+	return 1
+}
+
 world_stop() {
 	unplug_key
+	if [ -n "$syslog_pid" ]; then
+		kill -TERM "$syslog_pid" 2>/dev/null
+		wait "$syslog_pid" 2>/dev/null
+		syslog_pid=""
+	fi
 	if [ -n "$sshd_pid" ]; then
 		kill -TERM "$sshd_pid" 2>/dev/null
 		wait "$sshd_pid" 2>/dev/null
@@ -282,6 +398,7 @@ world_stop() {
 world_setup() {
 	local uid
 	world_mounts || { echo "cannot mount the private world" >&2; return 1; }
+	: > "$SYSLOG" && syslog_start || return 1
 	hostname "$HOST" && ip link set lo up || return 1
 	printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost\n' "$HOST" > /etc/hosts
 	uid=$(free_id 4300)
