@@ -37,6 +37,10 @@ fuzz_check_list(const struct seckey_keylist *list)
 		    key->cred_id_len <= SECKEY_CRED_ID_MAX);
 		FUZZ_CHECK(key->pubkey_der_len >= 1 &&
 		    key->pubkey_der_len <= SECKEY_PUBKEY_MAX);
+		/* A user handle is there with its bytes, or not at all. */
+		FUZZ_CHECK((key->user_handle == NULL) ==
+		    (key->user_handle_len == 0));
+		FUZZ_CHECK(key->user_handle_len <= SECKEY_USER_HANDLE_MAX);
 		/* The first entry of a name or a credential is this one. */
 		FUZZ_CHECK(seckey_keylist_find(list, key->name) == key);
 		FUZZ_CHECK(seckey_keylist_find_cred(list, key->cred_id,
@@ -55,4 +59,8 @@ fuzz_check_same(const struct seckey_key *a, const struct seckey_key *b)
 	FUZZ_CHECK(a->alg == b->alg && a->transport == b->transport);
 	FUZZ_CHECK(a->created == b->created);
 	FUZZ_CHECK(seckey_aaguid_equal(&a->aaguid, &b->aaguid));
+	/* The usernameless sign-in compares it with the key's answer. */
+	FUZZ_CHECK(a->user_handle_len == b->user_handle_len &&
+	    (a->user_handle_len == 0 || memcmp(a->user_handle,
+	    b->user_handle, a->user_handle_len) == 0));
 }

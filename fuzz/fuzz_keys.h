@@ -14,10 +14,13 @@
 /* A message that is there, ends, and holds no control character. */
 void fuzz_check_diag(const struct seckey_diag *diag);
 
-/* At most SECKEY_MAX_KEYS valid, loaded entries; names and ids unique. */
+/*
+ * At most SECKEY_MAX_KEYS valid, loaded entries; names and ids unique;
+ * a user handle of 1 to SECKEY_USER_HANDLE_MAX bytes or none.
+ */
 void fuzz_check_list(const struct seckey_keylist *list);
 
-/* Every field of a equals that of b. */
+/* Every field of a equals that of b, the user handle too. */
 void fuzz_check_same(const struct seckey_key *a, const struct seckey_key *b);
 
 #endif /* SECKEY_FUZZ_KEYS_H */

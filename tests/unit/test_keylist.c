@@ -331,6 +331,18 @@ static const struct bad_field bad_fields[] = {
 	{ "  created   ", "\"2026-11-26T08:00:00Z\"\n  key \"x\" {}", ES256,
 	    "es256", 8, "key" },
 	{ "  aaguid    ", "\"${AAGUID}\"", ES256, "es256", 5, "environment" },
+	/* The user handle of a discoverable credential: 1 to 64 bytes. */
+	{ "  created   ", "\"2026-11-26T08:00:00Z\"\n  user_handle = \"\"",
+	    ES256, "es256", 8, "1 to 64 bytes" },
+	{ "  created   ", "\"2026-11-26T08:00:00Z\"\n  user_handle = "
+	    "\"" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAA=\"", ES256, "es256", 8, "1 to 64 bytes" },
+	{ "  created   ", "\"2026-11-26T08:00:00Z\"\n  user_handle = "
+	    "\"not base64!\"", ES256, "es256", 8, "base64" },
+	{ "  created   ", "\"2026-11-26T08:00:00Z\"\n  user_handle = "
+	    "\"-_8=\"", ES256, "es256", 8, "base64" },
+	{ "  created   ", "\"2026-11-26T08:00:00Z\"\n  user_handle = \"AAE=\""
+	    "\n  user_handle = \"AAE=\"", ES256, "es256", 9, "twice" },
 };
 
 static void

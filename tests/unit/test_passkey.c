@@ -350,6 +350,22 @@ test_malformed_meta(void)
 	free(value);
 	refused_meta(GOOD_META "x=y\n", "a seventh metadata line");
 	refused_meta(GOOD_META "\n", "a blank line after the metadata");
+	/* The seventh line, user_handle=, of a discoverable credential. */
+	refused_meta(GOOD_META "user_handle=\n", "an empty user handle");
+	refused_meta(GOOD_META "user_handle=not base64!\n",
+	    "a user handle that is not base64");
+	refused_meta(GOOD_META "user_handle=-_8=\n",
+	    "a user handle in URL-safe base64");
+	refused_meta(GOOD_META "user_handle=AAE=\nuser_handle=AAE=\n",
+	    "the user handle line twice");
+	refused_meta(GOOD_META "user_handle=AAE=", "the user handle line without "
+	    "its LF");
+	refused_meta(GOOD_META "user_handle=AAE=\r\n", "the user handle line "
+	    "ended by CRLF");
+	refused_meta(GOOD_META "userhandle=AAE=\n", "a misspelled user_handle");
+	refused_meta(GOOD_META "user_handle=AAE=\nx=y\n", "an eighth line");
+	refused_meta("user_handle=AAE=\n" GOOD_META, "the user handle line "
+	    "first");
 	refused_meta("seckey=1\nname=Blue key\ncreated=2026-11-26T08:00:00Z\n"
 	    "aaguid=2fc0579f-8113-47ea-b116-bb5a8db9202a\nalg=es256\n"
 	    "transport=usb", "the last line without its LF");
