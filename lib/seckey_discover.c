@@ -279,9 +279,39 @@ indexed_name(struct seckey_discovery *disc, size_t i, const char *state_dir,
 }
 
 /*
- * The user names: the index's, else the assertion's, else credential
- * management's.  A key that gives neither leaves the name NULL, and that
- * answer cannot sign anyone in.
+ * Answer i's name as the key gives it into disc->names[i]: with the
+ * assertion, else from credential management (its list fetched once,
+ * into *kcreds).  A key that gives neither leaves the name NULL, and
+ * that answer cannot sign anyone in.
+ */
+static int
+key_name(struct seckey_discovery *disc, size_t i, struct seckey_device *dev,
+    const struct seckey_pin *pin, const struct seckey_signin_opts *opts,
+    struct seckey_kcred_list **kcreds, struct seckey_diag *diag)
+{
+	const char *name;
+	int r;
+
+	free(disc->names[i]);
+	disc->names[i] = NULL;
+	disc->indexed[i] = false;
+	name = fido_assert_user_name(disc->assert, i);
+	if (name == NULL && *kcreds == NULL && pin != NULL &&
+	    (r = seckey_credman_list_rp(dev, pin, opts->rp_id,
+	    opts->timeout_ms, kcreds, diag)) != SECKEY_OK)
+		return r;
+	if (name == NULL)
+		name = kcred_name(*kcreds, fido_assert_id_ptr(disc->assert, i),
+		    fido_assert_id_len(disc->assert, i));
+	if (name != NULL && (disc->names[i] = strdup(name)) == NULL)
+		return SECKEY_ERR_NOMEM;
+	return SECKEY_OK;
+}
+
+/*
+ * The user names: the assertion's when the key gives them (several
+ * accounts: they cost nothing more); else the index's; else credential
+ * management's, which costs a second PIN token and an enumeration.
  */
 static int
 fill_names(struct seckey_discovery *disc, struct seckey_device *dev,
@@ -289,7 +319,6 @@ fill_names(struct seckey_discovery *disc, struct seckey_device *dev,
     const char *state_dir, struct seckey_diag *diag)
 {
 	struct seckey_kcred_list *kcreds = NULL;
-	const char *name;
 	size_t i;
 	int r = SECKEY_OK;
 
@@ -297,21 +326,26 @@ fill_names(struct seckey_discovery *disc, struct seckey_device *dev,
 	    (disc->indexed = calloc(disc->count, sizeof(bool))) == NULL)
 		return SECKEY_ERR_NOMEM;
 	for (i = 0; i < disc->count && r == SECKEY_OK; i++) {
-		indexed_name(disc, i, state_dir, opts->rp_id);
-		if (disc->names[i] != NULL)
-			continue;
-		name = fido_assert_user_name(disc->assert, i);
-		if (name == NULL && kcreds == NULL && pin != NULL)
-			r = seckey_credman_list_rp(dev, pin, opts->rp_id,
-			    opts->timeout_ms, &kcreds, diag);
-		if (name == NULL)
-			name = kcred_name(kcreds, fido_assert_id_ptr(
-			    disc->assert, i), fido_assert_id_len(disc->assert,
-			    i));
-		if (r == SECKEY_OK && name != NULL &&
-		    (disc->names[i] = strdup(name)) == NULL)
-			r = SECKEY_ERR_NOMEM;
+		if (fido_assert_user_name(disc->assert, i) == NULL)
+			indexed_name(disc, i, state_dir, opts->rp_id);
+		if (disc->names[i] == NULL)
+			r = key_name(disc, i, dev, pin, opts, &kcreds, diag);
 	}
+	seckey_kcred_list_free(&kcreds);
+	return r;
+}
+
+int
+seckey_discovery_ask_key(struct seckey_discovery *disc, size_t i,
+    struct seckey_device *dev, const struct seckey_pin *pin,
+    const struct seckey_signin_opts *opts, struct seckey_diag *diag)
+{
+	struct seckey_kcred_list *kcreds = NULL;
+	int r;
+
+	if (disc == NULL || i >= disc->count)
+		return SECKEY_ERR_INVAL;
+	r = key_name(disc, i, dev, pin, opts, &kcreds, diag);
 	seckey_kcred_list_free(&kcreds);
 	return r;
 }

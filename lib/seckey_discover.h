@@ -41,11 +41,10 @@ int seckey_discover_device(const struct seckey_signin_opts *opts,
 
 /*
  * The assertion with an empty allow list, with pin and a touch as opts
- * ask; every account's user name filled: from the user handle index
- * under state_dir (seckey_handles.h; NULL: none), else from the
- * assertion or, when the key leaves it out (CTAP 2.1 gives names only
- * with more than one credential), from its credential management with
- * the same PIN.
+ * ask; every account's user name filled: from the assertion (CTAP 2.1
+ * gives names only with more than one credential), else from the user
+ * handle index under state_dir (seckey_handles.h; NULL: none), else
+ * from the key's credential management with the same PIN.
  * Errors: SECKEY_ERR_NO_CREDENTIAL (no discoverable credential for
  * rp_id), SECKEY_ERR_PIN_*, SECKEY_ERR_TIMEOUT, SECKEY_ERR_DEVICE_LOST,
  * SECKEY_ERR_FIDO (an answer without a credential id or user handle).
@@ -59,6 +58,14 @@ size_t seckey_discovery_count(const struct seckey_discovery *disc);
 /* The account the key says answer i is for; NULL: it names none. */
 const char *seckey_discovery_user_name(const struct seckey_discovery *disc,
     size_t i);
+
+/*
+ * Answer i's name as the key gives it (with the assertion, else from
+ * its credential management with pin), in place of the index's.
+ */
+int seckey_discovery_ask_key(struct seckey_discovery *disc, size_t i,
+    struct seckey_device *dev, const struct seckey_pin *pin,
+    const struct seckey_signin_opts *opts, struct seckey_diag *diag);
 
 /* Did the user handle index name answer i's account? */
 bool seckey_discovery_indexed(const struct seckey_discovery *disc, size_t i);

@@ -12,11 +12,13 @@
  *
  * It is a hint, never a proof: the account it names must still hold the
  * credential id and that user handle in its own key list, and the
- * signature must verify with the key the list registered.  A wrong or
- * stale record can only refuse a sign-in, never allow one.  So it is
- * learned by whoever is root and has just seen it hold: the module
- * after a sign-in that verified, "seckey register --discoverable" run
- * by root; "seckey delete" run by root forgets it.
+ * signature must verify with the key the list registered.  When that
+ * account does not, the key is asked for the name, as without the
+ * index: a wrong or stale record costs those commands, never a refusal
+ * (anyone may register a copy of another's handle) and never a sign-in.
+ * It is written by whoever is root and has just seen it hold: the
+ * module after a sign-in that verified, "seckey register
+ * --discoverable" run by root; "seckey delete" run by root forgets it.
  *
  * One record per handle, state_dir/handles/<hex SHA-256(rp_id, NUL,
  * user handle)> (seckey_state.h), root's, 0644:

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -265,27 +266,23 @@ seckey_signin(const struct seckey_policy *policy,
 
 /*
  * The PIN, the touch cue and the assertion with an empty allow list.
- * The PIN is also what credential management needs for the names, so
- * it is wiped only after seckey_discover().
+ * pin is the caller's: credential management may need it again for a
+ * name (seckey_discovery_ask_key()).
  */
 static int
 discover_accounts(const struct seckey_signin_opts *opts,
     const char *state_dir, const struct seckey_signin_calls *calls,
-    struct seckey_signin_found *found, struct seckey_discovery **discp,
-    struct seckey_diag *diag)
+    struct seckey_signin_found *found, struct seckey_pin *pin,
+    struct seckey_discovery **discp, struct seckey_diag *diag)
 {
-	struct seckey_pin pin;
 	int r;
 
-	seckey_pin_wipe(&pin);
-	if ((r = ask_pin(calls, found->dev, &pin)) != SECKEY_OK)
-		goto out;
+	if ((r = ask_pin(calls, found->dev, pin)) != SECKEY_OK)
+		return r;
 	if (opts->require_up && calls->touch != NULL)
 		calls->touch(calls->ctx);
-	r = seckey_discover(found->dev, &pin, opts, state_dir, discp, diag);
+	r = seckey_discover(found->dev, pin, opts, state_dir, discp, diag);
 	note_retries(found, r);
-out:
-	seckey_pin_wipe(&pin);
 	return r;
 }
 
@@ -315,59 +312,13 @@ choose_account(const struct seckey_signin_calls *calls,
 	return SECKEY_OK;
 }
 
-/* Does list hold a discoverable credential under handle? */
-static bool
-holds_handle(const struct seckey_keylist *list, const unsigned char *handle,
-    size_t len)
-{
-	size_t i;
-
-	for (i = 0; list != NULL && i < list->count; i++)
-		if (list->keys[i]->user_handle_len == len &&
-		    memcmp(list->keys[i]->user_handle, handle, len) == 0)
-			return true;
-	return false;
-}
-
-/*
- * The index named an account whose list no longer holds the handle at
- * all (the entry was deleted, the account renamed or removed): the
- * record is stale, and root forgets it, so the next sign-in asks the
- * key.  An account that lists the handle under another credential (a
- * copy of its handle on someone's own key) keeps its record: nobody can
- * make root forget a record that is right.
- */
-static void
-forget_stale(const struct seckey_policy *policy,
-    const struct seckey_discovery *disc, size_t choice,
-    const struct seckey_keylist *list, struct seckey_diag *diag)
-{
-	struct seckey_diag ignored;
-	char why[SECKEY_DIAG_MSG_MAX];
-	const unsigned char *handle;
-	size_t len;
-
-	handle = seckey_discovery_user_handle(disc, choice, &len);
-	if (!seckey_discovery_indexed(disc, choice) ||
-	    holds_handle(list, handle, len) || geteuid() != 0)
-		return;
-	seckey_diag_clear(&ignored);
-	if (seckey_handles_forget(policy->state_dir, policy->rp_id, handle,
-	    len, &ignored) != SECKEY_OK)
-		return;
-	snprintf(why, sizeof(why), "%s", diag->msg);
-	seckey_diag_set(diag, NULL, 0, "%s (the user handle index named the "
-	    "account; its stale record is now removed)", why);
-}
-
 /*
  * The account named for answer choice (by the index or the key), and
  * the entry of its own key list for that credential.  The name is a
  * claim only: the list decides, and seckey_discovery_check() the rest.
  */
 static int
-claimed_entry(const struct seckey_policy *policy,
-    const struct seckey_signin_calls *calls,
+claimed_entry(const struct seckey_signin_calls *calls,
     const struct seckey_discovery *disc, size_t choice,
     struct seckey_signin_found *found, struct seckey_diag *diag)
 {
@@ -384,7 +335,7 @@ claimed_entry(const struct seckey_policy *policy,
 	}
 	if ((r = calls->account_keys(calls->ctx, name, &list,
 	    diag)) != SECKEY_OK)
-		goto out;
+		return r;
 	cred_id = seckey_discovery_cred_id(disc, choice, &len);
 	if ((found->key = seckey_keylist_find_cred(list, cred_id,
 	    len)) == NULL || found->key->user_handle_len == 0) {
@@ -392,11 +343,43 @@ claimed_entry(const struct seckey_policy *policy,
 		seckey_diag_set(diag, NULL, 0, "the key list of the account "
 		    "the security key names does not hold its discoverable "
 		    "credential");
-		r = SECKEY_ERR_NOT_OWNER;
+		return SECKEY_ERR_NOT_OWNER;
 	}
+	return SECKEY_OK;
+}
+
+/*
+ * The index named an account that does not hold the credential: a
+ * stale record, or one another account's sign-in wrote for a copy of
+ * the handle.  It is only a hint, so the key is asked for the name, as
+ * without the index, and that account is tried once.  (Refusing here
+ * would let anyone who registers a copy of a user's handle lock her out
+ * of this sign-in.)
+ */
+static int
+claimed_by_key(const struct seckey_signin_opts *opts,
+    const struct seckey_signin_calls *calls, struct seckey_discovery *disc,
+    size_t choice, const struct seckey_pin *pin,
+    struct seckey_signin_found *found, struct seckey_diag *diag)
+{
+	const char *indexed = seckey_discovery_user_name(disc, choice);
+	char *was = NULL;
+	int r;
+
+	if (indexed != NULL && (was = strdup(indexed)) == NULL)
+		return SECKEY_ERR_NOMEM;
+	if ((r = seckey_discovery_ask_key(disc, choice, found->dev, pin, opts,
+	    diag)) != SECKEY_OK)
+		goto out;
+	r = SECKEY_ERR_NOT_OWNER;
+	/* The same account again would be refused again. */
+	if (seckey_discovery_user_name(disc, choice) == NULL ||
+	    (was != NULL && strcmp(was, seckey_discovery_user_name(disc,
+	    choice)) == 0))
+		goto out;
+	r = claimed_entry(calls, disc, choice, found, diag);
 out:
-	if (r == SECKEY_ERR_NOT_OWNER)
-		forget_stale(policy, disc, choice, list, diag);
+	free(was);
 	return r;
 }
 
@@ -433,9 +416,11 @@ seckey_signin_usernameless(const struct seckey_policy *policy,
 {
 	struct seckey_signin_opts opts;
 	struct seckey_discovery *disc = NULL;
+	struct seckey_pin pin;
 	size_t choice;
 	int r;
 
+	seckey_pin_wipe(&pin);
 	found->dev = NULL;
 	found->key = NULL;
 	found->retries = -1;
@@ -444,10 +429,15 @@ seckey_signin_usernameless(const struct seckey_policy *policy,
 		return SECKEY_ERR_INVAL;	/* the policy parser refuses it */
 	if ((r = seckey_discover_device(&opts, &found->dev, diag)) != SECKEY_OK ||
 	    (r = discover_accounts(&opts, policy->state_dir, calls, found,
-	    &disc, diag)) != SECKEY_OK ||
-	    (r = choose_account(calls, disc, &choice, diag)) != SECKEY_OK ||
-	    (r = claimed_entry(policy, calls, disc, choice, found,
-	    diag)) != SECKEY_OK)
+	    &pin, &disc, diag)) != SECKEY_OK ||
+	    (r = choose_account(calls, disc, &choice, diag)) != SECKEY_OK)
+		goto out;
+	r = claimed_entry(calls, disc, choice, found, diag);
+	if (r == SECKEY_ERR_NOT_OWNER && seckey_discovery_indexed(disc, choice))
+		r = claimed_by_key(&opts, calls, disc, choice, &pin, found,
+		    diag);
+	seckey_pin_wipe(&pin);
+	if (r != SECKEY_OK)
 		goto out;
 	if ((r = seckey_discovery_check(disc, choice, found->key, &opts,
 	    found->dev, diag)) != SECKEY_OK)
@@ -465,6 +455,7 @@ seckey_signin_usernameless(const struct seckey_policy *policy,
 	    !seckey_discovery_indexed(disc, choice))
 		learn_handle(policy, disc, choice, calls);
 out:
+	seckey_pin_wipe(&pin);
 	seckey_discovery_free(&disc);
 	return r;
 }

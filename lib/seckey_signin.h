@@ -126,15 +126,20 @@ int seckey_signin(const struct seckey_policy *policy,
  *  2. the key has a PIN; the PIN, through the caller; the touch cue;
  *  3. the assertion with an empty allow list (seckey_discover.h): the
  *     key answers for every discoverable credential it holds for
- *     rp_id; the user names come with it, or from the key's
- *     credential management with the same PIN; the PIN is wiped;
+ *     rp_id; the user names come with it, or from the user handle
+ *     index (seckey_handles.h), or from the key's credential
+ *     management with the same PIN;
  *  4. several answers: the caller's choose();
  *  5. the chosen answer's account: its key list (account_keys()),
  *     which must hold that credential id with that user handle
- *     (SECKEY_ERR_NOT_OWNER), and the signature must verify with the
- *     public key it registered, with the UP and UV flags;
+ *     (SECKEY_ERR_NOT_OWNER); when the index named an account that
+ *     does not, the key is asked for the name and that account tried
+ *     once (account_keys() again); the PIN is wiped; the signature
+ *     must verify with the public key the list registered, with the UP
+ *     and UV flags;
  *  6. the model (allowed_aaguids), a clone mark, the counter, as in
- *     seckey_signin().
+ *     seckey_signin(); as root, the handle noted in the index unless
+ *     the index named the account.
  * found->key is set, to an entry of the caller's list, only once step 5
  * found it.  Errors: as seckey_signin(), and SECKEY_ERR_NO_CREDENTIAL
  * (no discoverable credential for rp_id on the key),

@@ -404,8 +404,10 @@ claimed_keys(void *ctx, const char *name, const struct seckey_keylist **listp,
 	struct passwd *pw;
 	enum outcome o;
 
-	if (s->keys != NULL)
-		return SECKEY_ERR_INVAL;
+	/* A second claim (the index named another account): the first
+	 * account's list goes; nothing points into it any more. */
+	seckey_keylist_free(&s->keys);
+	s->user.name = NULL;
 	if ((pw = pam_modutil_getpwnam(s->pamh, name)) == NULL) {
 		seckey_diag_set(diag, NULL, 0, "the security key names an "
 		    "account that does not exist here");

@@ -24,7 +24,7 @@ slapd_require
 reader_ns_install "$TEST_TMP/ov" "$MODULE" || plan_skip_all "$READER_NS_SKIP"
 plan 62
 
-state="$TEST_TMP/state"
+state="$TEST_TMP/key"	# the virtual key; $TEST_TMP/state is the policy's state_dir
 signin='printf "1234\n" | "$PAMRUN" login alice authenticate'
 pam_add_nobody
 pam_add_user alice 4242
