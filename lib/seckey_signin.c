@@ -349,20 +349,23 @@ claimed_entry(const struct seckey_signin_calls *calls,
 }
 
 /*
- * The index named an account that does not hold the credential: a
- * stale record, or one another account's sign-in wrote for a copy of
- * the handle.  It is only a hint, so the key is asked for the name, as
- * without the index, and that account is tried once.  (Refusing here
- * would let anyone who registers a copy of a user's handle lock her out
- * of this sign-in.)
+ * The index named an account that does not hold the credential, or
+ * whose list cannot be read: a stale record, or one another account's
+ * sign-in wrote for a copy of the handle.  It is only a hint, so the
+ * key is asked for the name, as without the index, and that account is
+ * tried once.  (Refusing here would let anyone who registers a copy of
+ * a user's handle, and then breaks his own list, lock her out of this
+ * sign-in.)  refused: what the index's account came to, returned when
+ * the key names the same account or none.
  */
 static int
 claimed_by_key(const struct seckey_signin_opts *opts,
     const struct seckey_signin_calls *calls, struct seckey_discovery *disc,
-    size_t choice, const struct seckey_pin *pin,
+    size_t choice, const struct seckey_pin *pin, int refused,
     struct seckey_signin_found *found, struct seckey_diag *diag)
 {
-	const char *indexed = seckey_discovery_user_name(disc, choice);
+	const char *indexed = seckey_discovery_user_name(disc, choice), *named;
+	struct seckey_diag first = *diag;
 	char *was = NULL;
 	int r;
 
@@ -371,12 +374,13 @@ claimed_by_key(const struct seckey_signin_opts *opts,
 	if ((r = seckey_discovery_ask_key(disc, choice, found->dev, pin, opts,
 	    diag)) != SECKEY_OK)
 		goto out;
-	r = SECKEY_ERR_NOT_OWNER;
-	/* The same account again would be refused again. */
-	if (seckey_discovery_user_name(disc, choice) == NULL ||
-	    (was != NULL && strcmp(was, seckey_discovery_user_name(disc,
-	    choice)) == 0))
+	named = seckey_discovery_user_name(disc, choice);
+	/* The same account again would come to the same. */
+	if (named == NULL || (was != NULL && strcmp(was, named) == 0)) {
+		*diag = first;
+		r = refused;
 		goto out;
+	}
 	r = claimed_entry(calls, disc, choice, found, diag);
 out:
 	free(was);
@@ -433,8 +437,9 @@ seckey_signin_usernameless(const struct seckey_policy *policy,
 	    (r = choose_account(calls, disc, &choice, diag)) != SECKEY_OK)
 		goto out;
 	r = claimed_entry(calls, disc, choice, found, diag);
-	if (r == SECKEY_ERR_NOT_OWNER && seckey_discovery_indexed(disc, choice))
-		r = claimed_by_key(&opts, calls, disc, choice, &pin, found,
+	if (r != SECKEY_OK && r != SECKEY_ERR_NOMEM &&
+	    seckey_discovery_indexed(disc, choice))
+		r = claimed_by_key(&opts, calls, disc, choice, &pin, r, found,
 		    diag);
 	seckey_pin_wipe(&pin);
 	if (r != SECKEY_OK)

@@ -133,8 +133,9 @@ int seckey_signin(const struct seckey_policy *policy,
  *  5. the chosen answer's account: its key list (account_keys()),
  *     which must hold that credential id with that user handle
  *     (SECKEY_ERR_NOT_OWNER); when the index named an account that
- *     does not, the key is asked for the name and that account tried
- *     once (account_keys() again); the PIN is wiped; the signature
+ *     does not, or whose list cannot be read, the key is asked for the
+ *     name and that account tried once (account_keys() again); the PIN
+ *     is wiped; the signature
  *     must verify with the public key the list registered, with the UP
  *     and UV flags;
  *  6. the model (allowed_aaguids), a clone mark, the counter, as in

@@ -405,9 +405,11 @@ claimed_keys(void *ctx, const char *name, const struct seckey_keylist **listp,
 	enum outcome o;
 
 	/* A second claim (the index named another account): the first
-	 * account's list goes; nothing points into it any more. */
+	 * account's list, and what it came to, go; nothing points into it
+	 * any more. */
 	seckey_keylist_free(&s->keys);
 	s->user.name = NULL;
+	s->keys_outcome = OUTCOME_SUCCESS;
 	if ((pw = pam_modutil_getpwnam(s->pamh, name)) == NULL) {
 		seckey_diag_set(diag, NULL, 0, "the security key names an "
 		    "account that does not exist here");

@@ -15,7 +15,7 @@
 . "$top_srcdir/tests/sh/pamenv.sh"
 pam_env_check
 . "$top_srcdir/tests/sh/seckeyenv.sh"
-plan 67
+plan 68
 
 pam_add_user alice 4242
 pam_add_user bob 4243
@@ -93,8 +93,15 @@ user alice" "root notes alice's user handle in the index"
 	rvk "$shared" 'printf "1234\n" | '"$nameless"
 	like "$out" 'user: alice$' "alice's key still signs her in: bob's list does not hold her credential, so the key is asked"
 	like "$(cat "$hrecord" 2>&1)" 'user alice$' "and the index names alice again"
+	# bob signs in again, then makes his own list unreadable for the
+	# module (writable by all): the index names him, his list fails.
+	rvk "$bobs2" 'printf "1234\n" | '"$nameless"
+	chmod 0666 "$BOB_KEYS"
+	rvk "$shared" 'printf "1234\n" | '"$nameless"
+	like "$out" 'user: alice$' "an index naming bob, whose list cannot be read, does not lock alice out either"
+	chmod 0600 "$BOB_KEYS"
 else
-	for i in $(seq 14); do skip "the index is root's (needs root)"; done
+	for i in $(seq 15); do skip "the index is root's (needs root)"; done
 fi
 
 # --- two accounts on one key: the choice -----------------------------
