@@ -41,22 +41,12 @@ ALICE_DN=$(slapd_user_dn alice)
 # test directory lets no one look them up anonymously) and the
 # administrator's bind for root (root's password file), over ldaps.
 chmod 0711 "$TEST_TMP"
-LDAPDIR="$TEST_TMP/ldap"
-mkdir -m 0755 "$LDAPDIR"
-install -m 0644 "$SLAPD_CA" "$LDAPDIR/ca.pem"
-printf '%s\n' "$SLAPD_READER_PW" > "$LDAPDIR/reader.secret"
-chown "$nobody_uid" "$LDAPDIR/reader.secret"
-chmod 0600 "$LDAPDIR/reader.secret"
+slapd_reader_files "$TEST_TMP/ldap"
 printf '%s\n' "$SLAPD_ROOTPW" > "$LDAPDIR/admin.secret"
 chmod 0600 "$LDAPDIR/admin.secret"
-LDAPCONF="$LDAPDIR/seckey-ldap.conf"
 ldap_conf() {
-	printf '%s\n' "uri = {\"ldaps://127.0.0.1:$SLAPD_TLS_PORT\"}" "base = \"$SLAPD_SUFFIX\"" \
-		"bind_dn = \"$SLAPD_READER_DN\"" "bind_password_file = \"$LDAPDIR/reader.secret\"" \
-		"user_dn = \"uid=%u,ou=people,$SLAPD_SUFFIX\"" \
-		"admin_bind_dn = \"$SLAPD_ROOTDN\"" "admin_bind_password_file = \"$LDAPDIR/admin.secret\"" \
-		"tls_ca_file = \"$LDAPDIR/ca.pem\"" "timeout = 10" > "$LDAPCONF"
-	chmod 0644 "$LDAPCONF"
+	slapd_reader_conf "admin_bind_dn = \"$SLAPD_ROOTDN\"" \
+		"admin_bind_password_file = \"$LDAPDIR/admin.secret\""
 }
 ldap_conf
 CACHE="$TEST_TMP/cache"

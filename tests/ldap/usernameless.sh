@@ -42,18 +42,8 @@ ALICE_DN=$(slapd_user_dn alice)
 # The reader's bind (nobody's password file) and the users' own DNs,
 # over ldaps, as tests/ldap/selfservice.sh sets them.
 chmod 0711 "$TEST_TMP"
-LDAPDIR="$TEST_TMP/ldap"
-mkdir -m 0755 "$LDAPDIR"
-install -m 0644 "$SLAPD_CA" "$LDAPDIR/ca.pem"
-printf '%s\n' "$SLAPD_READER_PW" > "$LDAPDIR/reader.secret"
-chown "$nobody_uid" "$LDAPDIR/reader.secret"
-chmod 0600 "$LDAPDIR/reader.secret"
-LDAPCONF="$LDAPDIR/seckey-ldap.conf"
-printf '%s\n' "uri = {\"ldaps://127.0.0.1:$SLAPD_TLS_PORT\"}" "base = \"$SLAPD_SUFFIX\"" \
-	"bind_dn = \"$SLAPD_READER_DN\"" "bind_password_file = \"$LDAPDIR/reader.secret\"" \
-	"user_dn = \"uid=%u,ou=people,$SLAPD_SUFFIX\"" \
-	"tls_ca_file = \"$LDAPDIR/ca.pem\"" "timeout = 10" > "$LDAPCONF"
-chmod 0644 "$LDAPCONF"
+slapd_reader_files "$TEST_TMP/ldap"
+slapd_reader_conf
 CACHE="$TEST_TMP/cache"
 policy "keys = \"ldap\"
 ldap_conf = \"$LDAPCONF\"

@@ -27,6 +27,13 @@
 #                               passkey VALUE (for slapd_start LDIF)
 #   slapd_missing               why slapd cannot run here (stdout, status
 #                               1), or nothing (status 0)
+#   slapd_reader_files DIR      seckey-keys-ldap's files for this server in
+#                               DIR (made 0755): ca.pem, and reader.secret
+#                               for nobody ($nobody_uid, pam_add_nobody);
+#                               sets LDAPDIR and LDAPCONF (DIR/seckey-ldap.conf)
+#   slapd_reader_conf [LINE...] writes LDAPCONF: ldaps, the reader's bind,
+#                               the users' own DNs (user_dn), the CA, then
+#                               LINEs
 #
 # Set: SLAPD_SUFFIX, SLAPD_ROOTDN, SLAPD_ROOTPW, SLAPD_LDAPI (URI),
 # SLAPD_CA (the test CA's certificate), SLAPD_OTHER_CA (a CA that signed
@@ -320,4 +327,22 @@ slapd_users_ldif() {
 				printf "passkey: %s\n", value
 			printf "\n"
 		} }'
+}
+
+slapd_reader_files() {
+	LDAPDIR=$1
+	LDAPCONF="$LDAPDIR/seckey-ldap.conf"
+	mkdir -p -m 0755 "$LDAPDIR" &&
+	install -m 0644 "$SLAPD_CA" "$LDAPDIR/ca.pem" &&
+	printf '%s\n' "$SLAPD_READER_PW" > "$LDAPDIR/reader.secret" &&
+	chown "$nobody_uid" "$LDAPDIR/reader.secret" &&
+	chmod 0600 "$LDAPDIR/reader.secret"
+}
+
+slapd_reader_conf() {
+	printf '%s\n' "uri = {\"ldaps://127.0.0.1:$SLAPD_TLS_PORT\"}" "base = \"$SLAPD_SUFFIX\"" \
+		"bind_dn = \"$SLAPD_READER_DN\"" "bind_password_file = \"$LDAPDIR/reader.secret\"" \
+		"user_dn = \"uid=%u,ou=people,$SLAPD_SUFFIX\"" \
+		"tls_ca_file = \"$LDAPDIR/ca.pem\"" "timeout = 10" "$@" > "$LDAPCONF" &&
+	chmod 0644 "$LDAPCONF"
 }
