@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +34,7 @@
 struct seckey_discovery {
 	fido_assert_t	*assert;
 	char		**names;	/* count entries, NULL: none given */
-	bool		*indexed;	/* count: names[i] from the index */
+	enum seckey_name_source *sources; /* count: where names[i] came from */
 	size_t		 count;
 };
 
@@ -275,7 +276,7 @@ indexed_name(struct seckey_discovery *disc, size_t i, const char *state_dir,
 	    fido_assert_user_id_ptr(disc->assert, i),
 	    fido_assert_user_id_len(disc->assert, i), &disc->names[i],
 	    &ignored) == SECKEY_OK)
-		disc->indexed[i] = true;
+		disc->sources[i] = SECKEY_NAME_INDEX;
 }
 
 /*
@@ -294,7 +295,7 @@ key_name(struct seckey_discovery *disc, size_t i, struct seckey_device *dev,
 
 	free(disc->names[i]);
 	disc->names[i] = NULL;
-	disc->indexed[i] = false;
+	disc->sources[i] = SECKEY_NAME_NONE;
 	name = fido_assert_user_name(disc->assert, i);
 	if (name == NULL && *kcreds == NULL && pin != NULL &&
 	    (r = seckey_credman_list_rp(dev, pin, opts->rp_id,
@@ -303,8 +304,12 @@ key_name(struct seckey_discovery *disc, size_t i, struct seckey_device *dev,
 	if (name == NULL)
 		name = kcred_name(*kcreds, fido_assert_id_ptr(disc->assert, i),
 		    fido_assert_id_len(disc->assert, i));
-	if (name != NULL && (disc->names[i] = strdup(name)) == NULL)
+	if (name == NULL)
+		return SECKEY_OK;
+	if ((disc->names[i] = strdup(name)) == NULL)
 		return SECKEY_ERR_NOMEM;
+	disc->sources[i] = fido_assert_user_name(disc->assert, i) != NULL ?
+	    SECKEY_NAME_ASSERTION : SECKEY_NAME_CREDMAN;
 	return SECKEY_OK;
 }
 
@@ -323,7 +328,8 @@ fill_names(struct seckey_discovery *disc, struct seckey_device *dev,
 	int r = SECKEY_OK;
 
 	if ((disc->names = calloc(disc->count, sizeof(char *))) == NULL ||
-	    (disc->indexed = calloc(disc->count, sizeof(bool))) == NULL)
+	    (disc->sources = calloc(disc->count,
+	    sizeof(*disc->sources))) == NULL)
 		return SECKEY_ERR_NOMEM;
 	for (i = 0; i < disc->count && r == SECKEY_OK; i++) {
 		if (fido_assert_user_name(disc->assert, i) == NULL)
@@ -401,10 +407,11 @@ seckey_discovery_user_name(const struct seckey_discovery *disc, size_t i)
 	return disc != NULL && i < disc->count ? disc->names[i] : NULL;
 }
 
-bool
-seckey_discovery_indexed(const struct seckey_discovery *disc, size_t i)
+enum seckey_name_source
+seckey_discovery_name_source(const struct seckey_discovery *disc, size_t i)
 {
-	return disc != NULL && i < disc->count && disc->indexed[i];
+	return disc != NULL && i < disc->count ? disc->sources[i] :
+	    SECKEY_NAME_NONE;
 }
 
 const unsigned char *
@@ -480,7 +487,7 @@ seckey_discovery_free(struct seckey_discovery **discp)
 	for (i = 0; disc->names != NULL && i < disc->count; i++)
 		free(disc->names[i]);
 	free(disc->names);
-	free(disc->indexed);
+	free(disc->sources);
 	fido_assert_free(&disc->assert);
 	free(disc);
 	*discp = NULL;

@@ -13,7 +13,6 @@
 #ifndef SECKEY_DISCOVER_H
 #define SECKEY_DISCOVER_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #include "seckey_device.h"
@@ -67,8 +66,15 @@ int seckey_discovery_ask_key(struct seckey_discovery *disc, size_t i,
     struct seckey_device *dev, const struct seckey_pin *pin,
     const struct seckey_signin_opts *opts, struct seckey_diag *diag);
 
-/* Did the user handle index name answer i's account? */
-bool seckey_discovery_indexed(const struct seckey_discovery *disc, size_t i);
+/* Where answer i's account name came from. */
+enum seckey_name_source {
+	SECKEY_NAME_NONE,	/* nowhere: it signs no one in */
+	SECKEY_NAME_ASSERTION,	/* the key, with the assertion */
+	SECKEY_NAME_INDEX,	/* the user handle index */
+	SECKEY_NAME_CREDMAN,	/* the key's credential management */
+};
+enum seckey_name_source seckey_discovery_name_source(
+    const struct seckey_discovery *disc, size_t i);
 
 /* The user handle of answer i (never NULL). */
 const unsigned char *seckey_discovery_user_handle(

@@ -438,7 +438,7 @@ seckey_signin_usernameless(const struct seckey_policy *policy,
 		goto out;
 	r = claimed_entry(calls, disc, choice, found, diag);
 	if (r != SECKEY_OK && r != SECKEY_ERR_NOMEM &&
-	    seckey_discovery_indexed(disc, choice))
+	    seckey_discovery_name_source(disc, choice) == SECKEY_NAME_INDEX)
 		r = claimed_by_key(&opts, calls, disc, choice, &pin, r, found,
 		    diag);
 	seckey_pin_wipe(&pin);
@@ -456,8 +456,10 @@ seckey_signin_usernameless(const struct seckey_policy *policy,
 	if ((r = check_model(policy, found, diag)) != SECKEY_OK ||
 	    (r = check_mark(policy, found, diag)) != SECKEY_OK)
 		goto out;
+	/* Only a name credential management gave is worth an index record:
+	 * the index is read only when the assertion names no one. */
 	if ((r = keep_counter(policy, calls, found, diag)) == SECKEY_OK &&
-	    !seckey_discovery_indexed(disc, choice))
+	    seckey_discovery_name_source(disc, choice) == SECKEY_NAME_CREDMAN)
 		learn_handle(policy, disc, choice, calls);
 out:
 	seckey_pin_wipe(&pin);

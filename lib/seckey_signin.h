@@ -139,8 +139,8 @@ int seckey_signin(const struct seckey_policy *policy,
  *     must verify with the public key the list registered, with the UP
  *     and UV flags;
  *  6. the model (allowed_aaguids), a clone mark, the counter, as in
- *     seckey_signin(); as root, the handle noted in the index unless
- *     the index named the account.
+ *     seckey_signin(); as root, the handle noted in the index when
+ *     credential management named the account.
  * found->key is set, to an entry of the caller's list, only once step 5
  * found it.  Errors: as seckey_signin(), and SECKEY_ERR_NO_CREDENTIAL
  * (no discoverable credential for rp_id on the key),

@@ -15,7 +15,7 @@
 . "$top_srcdir/tests/sh/pamenv.sh"
 pam_env_check
 . "$top_srcdir/tests/sh/seckeyenv.sh"
-plan 68
+plan 69
 
 pam_add_user alice 4242
 pam_add_user bob 4243
@@ -121,6 +121,12 @@ rvk "$shared" 'printf "1234\n'"$bob_number"'\n" | '"$nameless"
 like "$out" 'authenticate: PAM_SUCCESS'$'\n' "choosing bob's number signs in"
 like "$out" 'user: bob$' "as bob"
 is "$(grep -c '^echo-off:' <<<"$out")" 1 "with one PIN for both accounts"
+if [ "$(id -u)" -eq 0 ]; then
+	is "$(ls "$STATE_DIR/handles")" "$(basename "$hrecord")" \
+		"names the key gave with the assertion need no index record: alice's handle has the only one"
+else
+	skip "the index is root's (needs root)"
+fi
 
 # --- alice's handle on a key nobody registered ------------------------
 rvk "$rogue" "$setpin"' && echo 1234 | "$ENROLL" --device "$DEV0" --rp "$RP" --name "Rogue" --out "$TEST_TMP/rogue.conf" --resident alice --handle "'"$alice_handle"'"'
