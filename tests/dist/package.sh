@@ -15,6 +15,7 @@
 # (scripts/test-all's package pass builds them there); without it the
 # test is skipped.
 . "$top_srcdir/tests/sh/tap.sh"
+. "$top_srcdir/tests/sh/snapshot.sh"
 
 PACKAGES="libpam-seckey seckey seckey-ldap"
 
@@ -44,20 +45,11 @@ if [ -z "${PACKAGE_INNER:-}" ]; then
 	diag "${out:-(no tag)}"
 
 	snapshot() {
-		local f
-		for f in /etc/pam.d /etc/security /etc/passwd /etc/shadow \
+		machine_snapshot /etc/pam.d /etc/security /etc/passwd /etc/shadow \
 		    /etc/group /etc/ld.so.preload /usr/share/pam-configs \
 		    /var/lib/pam /var/lib/dpkg/status /var/cache/seckey \
 		    /lib/*/security /usr/bin/seckey /usr/libexec/seckey \
-		    /usr/share/seckey /usr/share/doc/libpam-seckey /run/seckey-virtkey; do
-			if [ -e "$f" ]; then
-				find "$f" -xdev -printf '%p %m %u %g %s\n' | sort
-				find "$f" -xdev -type f -exec sha256sum {} + | sort
-			else
-				echo "$f absent"
-			fi
-		done
-		hostname
+		    /usr/share/seckey /usr/share/doc/libpam-seckey /run/seckey-virtkey
 	}
 	snapshot > "$TEST_TMP/before"
 	start=$(date +%s)

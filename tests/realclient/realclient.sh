@@ -24,6 +24,7 @@
 # REALCLIENT_INSTALLED=yes runs the same cases against the installed
 # packages (debian/tests/realclient): their pam_seckey.so and profile.
 . "$top_srcdir/tests/sh/tap.sh"
+. "$top_srcdir/tests/sh/snapshot.sh"
 
 if [ -z "${REALCLIENT_INNER:-}" ]; then
 	# Outside: check the machine can do it, then run the cases inside.
@@ -61,20 +62,11 @@ if [ -z "${REALCLIENT_INNER:-}" ]; then
 
 	# What the machine's files look like before and after.
 	snapshot() {
-		local f
-		for f in /etc/pam.d /etc/security /etc/passwd /etc/shadow \
+		machine_snapshot /etc/pam.d /etc/security /etc/passwd /etc/shadow \
 		    /etc/group /etc/gshadow /etc/sudoers /etc/sudoers.d /etc/ssh \
 		    /etc/hosts /etc/hostname /etc/ld.so.preload \
 		    /usr/share/pam-configs /var/lib/pam /run/seckey-virtkey \
-		    /run/sshd /dev/log /var/lib/seckey; do
-			if [ -e "$f" ]; then
-				find "$f" -xdev -printf '%p %m %u %g %s\n' | sort
-				find "$f" -xdev -type f -exec sha256sum {} + | sort
-			else
-				echo "$f absent"
-			fi
-		done
-		hostname
+		    /run/sshd /dev/log /var/lib/seckey
 	}
 	snapshot > "$TEST_TMP/before"
 	start=$(date +%s)
